@@ -1,0 +1,45 @@
+package org.goldstone.backend;
+
+import org.goldstone.tensor.DType;
+
+/**
+ * One compute device. Code above this interface never names CPU arrays, CUDA or OpenCL: layers, losses and
+ * optimizers call the op families below on {@link DeviceBuffer}s.
+ */
+public interface Backend extends AutoCloseable {
+    /** Short name used by {@link Backends#open(String)}: "cpu", "cuda", "opencl". */
+    String name();
+
+    /** One line, e.g. "cpu: 2 threads, fp32/fp64 reference". */
+    String describe();
+
+    /** A zero-filled buffer. */
+    DeviceBuffer allocate(DType dtype, int elements);
+
+    /** Host to device (converted to the buffer's dtype); {@code src.length} must equal {@code dst.length()}. */
+    void write(DeviceBuffer dst, double[] src);
+
+    /** Host to device from fp32 data (the dataset path). */
+    void write(DeviceBuffer dst, float[] src, int srcOffset);
+
+    /** Device to host; waits for pending work. */
+    void read(DeviceBuffer src, double[] dst);
+
+    /** Waits until all queued work is done. */
+    void synchronize();
+
+    EquivLinearOps equivLinear();
+
+    NormActOps normAct();
+
+    PointwiseOps pointwise();
+
+    LossOps loss();
+
+    OptimOps optim();
+
+    ReduceOps reduce();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,35 @@
+package org.goldstone.backend;
+
+/**
+ * The equivariant matmul family (SCIENCE a.2, a.9). Every linear map of the engine is one of these:
+ * O(k) internal layers, embeddings, readouts and dense baseline layers are the real GEMM
+ * ({@code W (x) I_k} on the layout of {@link org.goldstone.tensor.UnitShape} is a plain GEMM over {@code batch*k}
+ * columns); U(1) internal layers are the complex GEMM.
+ *
+ * <p>All matrices are column-major with leading dimension equal to their stored row count.
+ */
+public interface EquivLinearOps {
+    /**
+     * {@code C = op(A) op(B) + beta C} with op(X) = X or X^T. op(A) is m x kk, op(B) is kk x n, C is m x n.
+     * A is stored m x kk (or kk x m when {@code transA}), B kk x n (or n x kk when {@code transB}).
+     * A, B: read. C: modified; must not alias A or B. {@code beta} is 0 (overwrite) or 1 (accumulate).
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int kk,
+              DeviceBuffer a, DeviceBuffer b, double beta, DeviceBuffer c);
+
+    /**
+     * U(1) forward {@code Y = W Z} for complex W (m x n) stored planar: elements [0, mn) hold Re W, [mn, 2mn) Im W,
+     * each column-major. Z (n channels) and Y (m channels) use the unit layout with k = 2 (Re, Im) over
+     * {@code batch} samples. W, Z: read. Y: modified.
+     */
+    void complexForward(int m, int n, int batch, DeviceBuffer w, DeviceBuffer z, DeviceBuffer y);
+
+    /** U(1) backward to the input: {@code G_Z = W^H G_Y} (SCIENCE a.8). W, G_Y: read. G_Z: modified. */
+    void complexBackwardData(int m, int n, int batch, DeviceBuffer w, DeviceBuffer gy, DeviceBuffer gz);
+
+    /**
+     * U(1) weight gradient {@code G_W = G_Y Z^H}, packed as in SCIENCE conventions (Re part = dL/dRe W,
+     * Im part = dL/dIm W), planar like W. G_Y, Z: read. G_W: modified (overwritten).
+     */
+    void complexBackwardWeight(int m, int n, int batch, DeviceBuffer gy, DeviceBuffer z, DeviceBuffer gw);
+}

@@ -1,0 +1,35 @@
+package org.goldstone.backend;
+
+import org.goldstone.layer.Activation;
+
+/**
+ * Elementwise pieces of the non-equivariant layers: bias broadcast, real activations, layer normalization.
+ * Matrices are column-major {@code rows x cols} (a column is one sample).
+ */
+public interface PointwiseOps {
+    /** {@code y[i, c] += bias[i]}. bias: read. y: modified. */
+    void addBiasInPlace(DeviceBuffer y, DeviceBuffer bias, int rows, int cols);
+
+    /** {@code gb[i] (+)= sum_c gy[i, c]}; {@code beta} 0 overwrites, 1 accumulates. gy: read. gb: modified. */
+    void sumColumns(DeviceBuffer gy, DeviceBuffer gb, int rows, int cols, double beta);
+
+    /** {@code z = act(y)}. y: read. z: modified. */
+    void activationForward(Activation act, DeviceBuffer y, DeviceBuffer z, int elements);
+
+    /** {@code gy = act'(y) gz}. y, gz: read. gy: modified (may alias gz). */
+    void activationBackward(Activation act, DeviceBuffer y, DeviceBuffer gz, DeviceBuffer gy, int elements);
+
+    /**
+     * Layer normalization per column: {@code z = gamma * (y - mean) / sqrt(var + eps) + beta}, mean and the
+     * biased variance over the {@code rows} features. y, gamma, beta: read. z: modified.
+     */
+    void layerNormForward(DeviceBuffer y, DeviceBuffer gamma, DeviceBuffer beta, DeviceBuffer z,
+                          int rows, int cols, double eps);
+
+    /**
+     * Backward of {@link #layerNormForward}: overwrites gy, ggamma and gbeta. y, gamma, gz: read.
+     * gy, ggamma, gbeta: modified.
+     */
+    void layerNormBackward(DeviceBuffer y, DeviceBuffer gamma, DeviceBuffer gz, DeviceBuffer gy,
+                           DeviceBuffer ggamma, DeviceBuffer gbeta, int rows, int cols, double eps);
+}

@@ -1,0 +1,163 @@
+package org.goldstone.backend.cpu;
+
+import org.goldstone.backend.BackendException;
+import org.goldstone.backend.DeviceBuffer;
+import org.goldstone.backend.NormActOps;
+import org.goldstone.layer.Radial;
+import org.goldstone.tensor.UnitShape;
+
+/**
+ * Reference for {@link NormActOps}: per unit (j, b), q = sum_a y[(b*k+a)*n + j]^2, then z = h(q) y and
+ * G_y = h G_z + 2 h'(q) (y . G_z) y. One pass over the k components computes q (and y . G_z) for a whole column
+ * block of n channels at once, so the loops stay unit-stride. Split over samples.
+ */
+final class CpuNormAct implements NormActOps {
+    private final Parallel parallel;
+
+    CpuNormAct(Parallel parallel) {
+        this.parallel = parallel;
+    }
+
+    @Override
+    public void forward(Radial radial, DeviceBuffer yBuf, DeviceBuffer zBuf, UnitShape s) {
+        CpuBuffer y = CpuBuffer.of(yBuf), z = CpuBuffer.of(zBuf);
+        check(y, s, "y");
+        check(z, s, "z");
+        int n = s.channels(), k = s.k();
+        if (y instanceof CpuBuffer.F32 && z instanceof CpuBuffer.F32) {
+            float[] ya = ((CpuBuffer.F32) y).a, za = ((CpuBuffer.F32) z).a;
+            parallel.forRange(s.batch(), 1, 2, (from, to) -> {
+                double[] q = new double[n];
+                for (int b = from; b < to; b++) {
+                    int base = b * k * n;
+                    java.util.Arrays.fill(q, 0.0);
+                    for (int a = 0; a < k; a++) {
+                        int o = y.offset + base + a * n;
+                        for (int j = 0; j < n; j++) {
+                            double v = ya[o + j];
+                            q[j] += v * v;
+                        }
+                    }
+                    for (int j = 0; j < n; j++) {
+                        q[j] = radial.h(q[j]);
+                    }
+                    for (int a = 0; a < k; a++) {
+                        int oy = y.offset + base + a * n, oz = z.offset + base + a * n;
+                        for (int j = 0; j < n; j++) {
+                            za[oz + j] = (float) (q[j] * ya[oy + j]);
+                        }
+                    }
+                }
+            });
+        } else if (y instanceof CpuBuffer.F64 && z instanceof CpuBuffer.F64) {
+            double[] ya = ((CpuBuffer.F64) y).a, za = ((CpuBuffer.F64) z).a;
+            parallel.forRange(s.batch(), 1, 2, (from, to) -> {
+                double[] q = new double[n];
+                for (int b = from; b < to; b++) {
+                    int base = b * k * n;
+                    java.util.Arrays.fill(q, 0.0);
+                    for (int a = 0; a < k; a++) {
+                        int o = y.offset + base + a * n;
+                        for (int j = 0; j < n; j++) {
+                            double v = ya[o + j];
+                            q[j] += v * v;
+                        }
+                    }
+                    for (int j = 0; j < n; j++) {
+                        q[j] = radial.h(q[j]);
+                    }
+                    for (int a = 0; a < k; a++) {
+                        int oy = y.offset + base + a * n, oz = z.offset + base + a * n;
+                        for (int j = 0; j < n; j++) {
+                            za[oz + j] = q[j] * ya[oy + j];
+                        }
+                    }
+                }
+            });
+        } else {
+            throw mixed(y, z);
+        }
+    }
+
+    @Override
+    public void backward(Radial radial, DeviceBuffer yBuf, DeviceBuffer gzBuf, DeviceBuffer gyBuf, UnitShape s) {
+        CpuBuffer y = CpuBuffer.of(yBuf), gz = CpuBuffer.of(gzBuf), gy = CpuBuffer.of(gyBuf);
+        check(y, s, "y");
+        check(gz, s, "G_z");
+        check(gy, s, "G_y");
+        int n = s.channels(), k = s.k();
+        if (y instanceof CpuBuffer.F32 && gz instanceof CpuBuffer.F32 && gy instanceof CpuBuffer.F32) {
+            float[] ya = ((CpuBuffer.F32) y).a, ga = ((CpuBuffer.F32) gz).a, oa = ((CpuBuffer.F32) gy).a;
+            parallel.forRange(s.batch(), 1, 2, (from, to) -> {
+                double[] q = new double[n], dot = new double[n];
+                for (int b = from; b < to; b++) {
+                    int base = b * k * n;
+                    java.util.Arrays.fill(q, 0.0);
+                    java.util.Arrays.fill(dot, 0.0);
+                    for (int a = 0; a < k; a++) {
+                        int oy = y.offset + base + a * n, og = gz.offset + base + a * n;
+                        for (int j = 0; j < n; j++) {
+                            double v = ya[oy + j];
+                            q[j] += v * v;
+                            dot[j] += v * ga[og + j];
+                        }
+                    }
+                    for (int j = 0; j < n; j++) {
+                        double qq = q[j];
+                        q[j] = radial.h(qq);
+                        dot[j] = 2.0 * radial.dh(qq) * dot[j];   // 2 h' (y . G_z)
+                    }
+                    for (int a = 0; a < k; a++) {
+                        int oy = y.offset + base + a * n, og = gz.offset + base + a * n, oo = gy.offset + base + a * n;
+                        for (int j = 0; j < n; j++) {
+                            oa[oo + j] = (float) (q[j] * ga[og + j] + dot[j] * ya[oy + j]);
+                        }
+                    }
+                }
+            });
+        } else if (y instanceof CpuBuffer.F64 && gz instanceof CpuBuffer.F64 && gy instanceof CpuBuffer.F64) {
+            double[] ya = ((CpuBuffer.F64) y).a, ga = ((CpuBuffer.F64) gz).a, oa = ((CpuBuffer.F64) gy).a;
+            parallel.forRange(s.batch(), 1, 2, (from, to) -> {
+                double[] q = new double[n], dot = new double[n];
+                for (int b = from; b < to; b++) {
+                    int base = b * k * n;
+                    java.util.Arrays.fill(q, 0.0);
+                    java.util.Arrays.fill(dot, 0.0);
+                    for (int a = 0; a < k; a++) {
+                        int oy = y.offset + base + a * n, og = gz.offset + base + a * n;
+                        for (int j = 0; j < n; j++) {
+                            double v = ya[oy + j];
+                            q[j] += v * v;
+                            dot[j] += v * ga[og + j];
+                        }
+                    }
+                    for (int j = 0; j < n; j++) {
+                        double qq = q[j];
+                        q[j] = radial.h(qq);
+                        dot[j] = 2.0 * radial.dh(qq) * dot[j];
+                    }
+                    for (int a = 0; a < k; a++) {
+                        int oy = y.offset + base + a * n, og = gz.offset + base + a * n, oo = gy.offset + base + a * n;
+                        for (int j = 0; j < n; j++) {
+                            oa[oo + j] = q[j] * ga[og + j] + dot[j] * ya[oy + j];
+                        }
+                    }
+                }
+            });
+        } else {
+            throw mixed(y, gz);
+        }
+    }
+
+    private static void check(CpuBuffer buf, UnitShape s, String what) {
+        if (buf.length() != s.elements()) {
+            throw new BackendException("norm_act: expected " + what + " with " + s.elements() + " elements ("
+                    + s.channels() + "x" + s.batch() + "x" + s.k() + "), found " + buf.length());
+        }
+    }
+
+    private static BackendException mixed(CpuBuffer a, CpuBuffer b) {
+        return new BackendException("norm_act: expected one dtype for all buffers, found " + a.dtype() + " and "
+                + b.dtype());
+    }
+}

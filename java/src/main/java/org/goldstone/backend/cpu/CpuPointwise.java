@@ -1,0 +1,137 @@
+package org.goldstone.backend.cpu;
+
+import org.goldstone.backend.BackendException;
+import org.goldstone.backend.DeviceBuffer;
+import org.goldstone.backend.PointwiseOps;
+import org.goldstone.layer.Activation;
+
+/** Reference for {@link PointwiseOps}: plain loops in double. */
+final class CpuPointwise implements PointwiseOps {
+    @Override
+    public void addBiasInPlace(DeviceBuffer yBuf, DeviceBuffer biasBuf, int rows, int cols) {
+        CpuBuffer y = CpuBuffer.of(yBuf), bias = CpuBuffer.of(biasBuf);
+        require("y", y, (long) rows * cols);
+        require("bias", bias, rows);
+        for (int c = 0; c < cols; c++) {
+            for (int i = 0; i < rows; i++) {
+                y.set(c * rows + i, y.get(c * rows + i) + bias.get(i));
+            }
+        }
+    }
+
+    @Override
+    public void sumColumns(DeviceBuffer gyBuf, DeviceBuffer gbBuf, int rows, int cols, double beta) {
+        CpuBuffer gy = CpuBuffer.of(gyBuf), gb = CpuBuffer.of(gbBuf);
+        require("G_y", gy, (long) rows * cols);
+        require("G_b", gb, rows);
+        for (int i = 0; i < rows; i++) {
+            double s = beta == 0.0 ? 0.0 : gb.get(i);
+            for (int c = 0; c < cols; c++) {
+                s += gy.get(c * rows + i);
+            }
+            gb.set(i, s);
+        }
+    }
+
+    @Override
+    public void activationForward(Activation act, DeviceBuffer yBuf, DeviceBuffer zBuf, int elements) {
+        CpuBuffer y = CpuBuffer.of(yBuf), z = CpuBuffer.of(zBuf);
+        require("y", y, elements);
+        require("z", z, elements);
+        for (int i = 0; i < elements; i++) {
+            z.set(i, act.apply(y.get(i)));
+        }
+    }
+
+    @Override
+    public void activationBackward(Activation act, DeviceBuffer yBuf, DeviceBuffer gzBuf, DeviceBuffer gyBuf,
+                                   int elements) {
+        CpuBuffer y = CpuBuffer.of(yBuf), gz = CpuBuffer.of(gzBuf), gy = CpuBuffer.of(gyBuf);
+        require("y", y, elements);
+        require("G_z", gz, elements);
+        require("G_y", gy, elements);
+        for (int i = 0; i < elements; i++) {
+            gy.set(i, act.derivative(y.get(i)) * gz.get(i));
+        }
+    }
+
+    @Override
+    public void layerNormForward(DeviceBuffer yBuf, DeviceBuffer gammaBuf, DeviceBuffer betaBuf, DeviceBuffer zBuf,
+                                 int rows, int cols, double eps) {
+        CpuBuffer y = CpuBuffer.of(yBuf), gamma = CpuBuffer.of(gammaBuf), beta = CpuBuffer.of(betaBuf);
+        CpuBuffer z = CpuBuffer.of(zBuf);
+        require("y", y, (long) rows * cols);
+        require("z", z, (long) rows * cols);
+        require("gamma", gamma, rows);
+        require("beta", beta, rows);
+        for (int c = 0; c < cols; c++) {
+            int o = c * rows;
+            double mean = 0;
+            for (int i = 0; i < rows; i++) {
+                mean += y.get(o + i);
+            }
+            mean /= rows;
+            double var = 0;
+            for (int i = 0; i < rows; i++) {
+                double d = y.get(o + i) - mean;
+                var += d * d;
+            }
+            double inv = 1.0 / Math.sqrt(var / rows + eps);
+            for (int i = 0; i < rows; i++) {
+                z.set(o + i, gamma.get(i) * (y.get(o + i) - mean) * inv + beta.get(i));
+            }
+        }
+    }
+
+    @Override
+    public void layerNormBackward(DeviceBuffer yBuf, DeviceBuffer gammaBuf, DeviceBuffer gzBuf, DeviceBuffer gyBuf,
+                                  DeviceBuffer ggBuf, DeviceBuffer gbBuf, int rows, int cols, double eps) {
+        CpuBuffer y = CpuBuffer.of(yBuf), gamma = CpuBuffer.of(gammaBuf), gz = CpuBuffer.of(gzBuf);
+        CpuBuffer gy = CpuBuffer.of(gyBuf), gg = CpuBuffer.of(ggBuf), gb = CpuBuffer.of(gbBuf);
+        require("y", y, (long) rows * cols);
+        require("G_z", gz, (long) rows * cols);
+        require("G_y", gy, (long) rows * cols);
+        double[] xhat = new double[rows], dxhat = new double[rows], sg = new double[rows], sb = new double[rows];
+        for (int c = 0; c < cols; c++) {
+            int o = c * rows;
+            double mean = 0;
+            for (int i = 0; i < rows; i++) {
+                mean += y.get(o + i);
+            }
+            mean /= rows;
+            double var = 0;
+            for (int i = 0; i < rows; i++) {
+                double d = y.get(o + i) - mean;
+                var += d * d;
+            }
+            double inv = 1.0 / Math.sqrt(var / rows + eps);
+            double meanD = 0, meanDX = 0;
+            for (int i = 0; i < rows; i++) {
+                xhat[i] = (y.get(o + i) - mean) * inv;
+                double g = gz.get(o + i);
+                sg[i] += g * xhat[i];
+                sb[i] += g;
+                dxhat[i] = g * gamma.get(i);
+                meanD += dxhat[i];
+                meanDX += dxhat[i] * xhat[i];
+            }
+            meanD /= rows;
+            meanDX /= rows;
+            // G_y = inv (dxhat - mean(dxhat) - xhat mean(dxhat xhat))
+            for (int i = 0; i < rows; i++) {
+                gy.set(o + i, inv * (dxhat[i] - meanD - xhat[i] * meanDX));
+            }
+        }
+        for (int i = 0; i < rows; i++) {
+            gg.set(i, sg[i]);
+            gb.set(i, sb[i]);
+        }
+    }
+
+    private static void require(String what, CpuBuffer buf, long expected) {
+        if (buf.length() != expected) {
+            throw new BackendException("pointwise: expected " + what + " with " + expected + " elements, found "
+                    + buf.length());
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package org.goldstone.layer;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.goldstone.backend.Backend;
+import org.goldstone.backend.DeviceBuffer;
+
+/**
+ * General real affine map {@code y = W x + b}, W: {@code out x in} (column-major), b: {@code out}. It is the
+ * symmetry-breaking embedding (SCIENCE a.4: for O(k)/U(1) the output rows are ordered a*n + j so each sample's
+ * column is already in the unit layout), the readout, and the dense layer of the real baselines.
+ * Initialization: W ~ N(0, weightStd^2), b ~ N(0, biasStd^2).
+ */
+public final class Affine implements Layer {
+    private final String name;
+    private final int in, out;
+    private final boolean bias;
+    private final double weightStd, biasStd;
+
+    public Affine(String name, int in, int out, boolean bias, double weightStd, double biasStd) {
+        if (in < 1 || out < 1) {
+            throw new IllegalArgumentException(name + ": expected in, out >= 1, found " + in + ", " + out);
+        }
+        this.name = name;
+        this.in = in;
+        this.out = out;
+        this.bias = bias;
+        this.weightStd = weightStd;
+        this.biasStd = biasStd;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int inputSize() {
+        return in;
+    }
+
+    @Override
+    public int outputSize() {
+        return out;
+    }
+
+    @Override
+    public int paramCount() {
+        return out * in + (bias ? out : 0);
+    }
+
+    @Override
+    public List<ParamBlock> paramBlocks() {
+        ParamBlock w = new ParamBlock(name + ".weight", 0, new int[] {in, out});
+        return bias ? List.of(w, new ParamBlock(name + ".bias", out * in, new int[] {out})) : List.of(w);
+    }
+
+    @Override
+    public void initialize(double[] theta, int offset, SplittableRandom rng) {
+        Gaussian.fill(theta, offset, out * in, weightStd, rng);
+        if (bias) {
+            Gaussian.fill(theta, offset + out * in, out, biasStd, rng);
+        }
+    }
+
+    @Override
+    public void forward(Backend be, DeviceBuffer params, DeviceBuffer x, DeviceBuffer y, DeviceBuffer saved,
+                        int batch) {
+        be.equivLinear().gemm(false, false, out, batch, in, params.slice(0, out * in), x, 0.0, y);
+        if (bias) {
+            be.pointwise().addBiasInPlace(y, params.slice(out * in, out), out, batch);
+        }
+    }
+
+    @Override
+    public void backward(Backend be, DeviceBuffer params, DeviceBuffer x, DeviceBuffer y, DeviceBuffer saved,
+                         DeviceBuffer gy, DeviceBuffer gx, DeviceBuffer gp, int batch) {
+        be.equivLinear().gemm(false, true, out, in, batch, gy, x, 0.0, gp.slice(0, out * in));   // G_W = G_y x^T
+        if (bias) {
+            be.pointwise().sumColumns(gy, gp.slice(out * in, out), out, batch, 0.0);
+        }
+        if (gx != null) {
+            be.equivLinear().gemm(true, false, in, batch, out, params.slice(0, out * in), gy, 0.0, gx);  // W^T G_y
+        }
+    }
+}

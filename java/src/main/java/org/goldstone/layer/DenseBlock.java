@@ -1,0 +1,124 @@
+package org.goldstone.layer;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.goldstone.backend.Backend;
+import org.goldstone.backend.DeviceBuffer;
+
+/**
+ * Real baseline block (SCIENCE a.6): {@code a = act(LN(W x + b))} with optional layer normalization, and
+ * {@code out = x + a} when residual (requires in == out). W ~ N(0, sigmaW^2/in), b ~ N(0, sigmaB^2),
+ * LayerNorm gamma = 1, beta = 0. Saves the pre-activation (and the normalized value) for the backward pass.
+ */
+public final class DenseBlock implements Layer {
+    private static final double LN_EPS = 1e-5;
+    private final String name;
+    private final int in, out;
+    private final Activation act;
+    private final boolean residual, layerNorm;
+    private final double sigmaW, sigmaB;
+
+    public DenseBlock(String name, int in, int out, Activation act, boolean residual, boolean layerNorm,
+                      double sigmaW, double sigmaB) {
+        if (residual && in != out) {
+            throw new IllegalArgumentException(name + ": a residual block needs in == out, found " + in + " -> " + out);
+        }
+        this.name = name;
+        this.in = in;
+        this.out = out;
+        this.act = act;
+        this.residual = residual;
+        this.layerNorm = layerNorm;
+        this.sigmaW = sigmaW;
+        this.sigmaB = sigmaB;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int inputSize() {
+        return in;
+    }
+
+    @Override
+    public int outputSize() {
+        return out;
+    }
+
+    @Override
+    public int paramCount() {
+        return out * in + out + (layerNorm ? 2 * out : 0);
+    }
+
+    @Override
+    public List<ParamBlock> paramBlocks() {
+        ParamBlock w = new ParamBlock(name + ".weight", 0, new int[] {in, out});
+        ParamBlock b = new ParamBlock(name + ".bias", out * in, new int[] {out});
+        if (!layerNorm) {
+            return List.of(w, b);
+        }
+        return List.of(w, b, new ParamBlock(name + ".ln_gamma", out * in + out, new int[] {out}),
+                new ParamBlock(name + ".ln_beta", out * in + 2 * out, new int[] {out}));
+    }
+
+    @Override
+    public int savedSize() {
+        return layerNorm ? 2 * out : out;
+    }
+
+    @Override
+    public void initialize(double[] theta, int offset, SplittableRandom rng) {
+        Gaussian.fill(theta, offset, out * in, sigmaW / Math.sqrt(in), rng);
+        Gaussian.fill(theta, offset + out * in, out, sigmaB, rng);
+        if (layerNorm) {
+            java.util.Arrays.fill(theta, offset + out * in + out, offset + out * in + 2 * out, 1.0);
+            java.util.Arrays.fill(theta, offset + out * in + 2 * out, offset + out * in + 3 * out, 0.0);
+        }
+    }
+
+    @Override
+    public void forward(Backend be, DeviceBuffer p, DeviceBuffer x, DeviceBuffer z, DeviceBuffer saved, int batch) {
+        int cells = out * batch;
+        DeviceBuffer y = saved.slice(0, cells);
+        be.equivLinear().gemm(false, false, out, batch, in, p.slice(0, out * in), x, 0.0, y);
+        be.pointwise().addBiasInPlace(y, p.slice(out * in, out), out, batch);
+        DeviceBuffer pre = y;
+        if (layerNorm) {
+            pre = saved.slice(cells, cells);
+            be.pointwise().layerNormForward(y, p.slice(out * in + out, out), p.slice(out * in + 2 * out, out), pre,
+                    out, batch, LN_EPS);
+        }
+        be.pointwise().activationForward(act, pre, z, cells);
+        if (residual) {
+            be.reduce().axpyInPlace(1.0, x, z);
+        }
+    }
+
+    @Override
+    public void backward(Backend be, DeviceBuffer p, DeviceBuffer x, DeviceBuffer z, DeviceBuffer saved,
+                         DeviceBuffer gz, DeviceBuffer gx, DeviceBuffer gp, int batch) {
+        int cells = out * batch;
+        DeviceBuffer y = saved.slice(0, cells);
+        DeviceBuffer pre = layerNorm ? saved.slice(cells, cells) : y;
+        // gradient to the pre-activation; gz itself is kept intact for the residual branch
+        DeviceBuffer ga = be.allocate(gz.dtype(), cells);
+        be.pointwise().activationBackward(act, pre, gz, ga, cells);
+        if (layerNorm) {
+            DeviceBuffer gyn = be.allocate(gz.dtype(), cells);
+            be.pointwise().layerNormBackward(y, p.slice(out * in + out, out), ga, gyn,
+                    gp.slice(out * in + out, out), gp.slice(out * in + 2 * out, out), out, batch, LN_EPS);
+            ga = gyn;
+        }
+        be.equivLinear().gemm(false, true, out, in, batch, ga, x, 0.0, gp.slice(0, out * in));
+        be.pointwise().sumColumns(ga, gp.slice(out * in, out), out, batch, 0.0);
+        if (gx != null) {
+            be.equivLinear().gemm(true, false, in, batch, out, p.slice(0, out * in), ga, 0.0, gx);
+            if (residual) {
+                be.reduce().axpyInPlace(1.0, gz, gx);
+            }
+        }
+    }
+}

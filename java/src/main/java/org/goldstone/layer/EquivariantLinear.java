@@ -1,0 +1,98 @@
+package org.goldstone.layer;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.goldstone.backend.Backend;
+import org.goldstone.backend.DeviceBuffer;
+import org.goldstone.group.Group;
+import org.goldstone.group.U1;
+
+/**
+ * Equivariant linear map without bias (SCIENCE a.2), from n to m channels.
+ * <ul>
+ *   <li>O(k): {@code Y = (W (x) I_k) Z}, W real m x n: on the unit layout one GEMM over batch*k columns.</li>
+ *   <li>U(1): {@code Y = W Z}, W complex m x n stored planar (Re W then Im W): a complex GEMM.</li>
+ * </ul>
+ * Initialization (a.7): O(k) W ~ N(0, sigmaW^2/n); U(1) Re W, Im W ~ N(0, sigmaW^2/(2n)).
+ */
+public final class EquivariantLinear implements Layer {
+    private final String name;
+    private final Group group;
+    private final int n, m, k;
+    private final boolean complex;
+    private final double sigmaW;
+
+    public EquivariantLinear(String name, Group group, int n, int m, double sigmaW) {
+        this.name = name;
+        this.group = group;
+        this.n = n;
+        this.m = m;
+        this.k = group.unitDim();
+        this.complex = group instanceof U1;
+        this.sigmaW = sigmaW;
+    }
+
+    public Group group() {
+        return group;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int inputSize() {
+        return n * k;
+    }
+
+    @Override
+    public int outputSize() {
+        return m * k;
+    }
+
+    @Override
+    public int paramCount() {
+        return complex ? 2 * m * n : m * n;
+    }
+
+    @Override
+    public List<ParamBlock> paramBlocks() {
+        if (complex) {
+            return List.of(new ParamBlock(name + ".weight_re", 0, new int[] {n, m}),
+                    new ParamBlock(name + ".weight_im", m * n, new int[] {n, m}));
+        }
+        return List.of(new ParamBlock(name + ".weight", 0, new int[] {n, m}));
+    }
+
+    @Override
+    public void initialize(double[] theta, int offset, SplittableRandom rng) {
+        double std = complex ? sigmaW / Math.sqrt(2.0 * n) : sigmaW / Math.sqrt(n);
+        Gaussian.fill(theta, offset, paramCount(), std, rng);
+    }
+
+    @Override
+    public void forward(Backend be, DeviceBuffer w, DeviceBuffer z, DeviceBuffer y, DeviceBuffer saved, int batch) {
+        if (complex) {
+            be.equivLinear().complexForward(m, n, batch, w, z, y);
+        } else {
+            be.equivLinear().gemm(false, false, m, batch * k, n, w, z, 0.0, y);
+        }
+    }
+
+    @Override
+    public void backward(Backend be, DeviceBuffer w, DeviceBuffer z, DeviceBuffer y, DeviceBuffer saved,
+                         DeviceBuffer gy, DeviceBuffer gz, DeviceBuffer gw, int batch) {
+        if (complex) {
+            be.equivLinear().complexBackwardWeight(m, n, batch, gy, z, gw);
+            if (gz != null) {
+                be.equivLinear().complexBackwardData(m, n, batch, w, gy, gz);
+            }
+        } else {
+            be.equivLinear().gemm(false, true, m, n, batch * k, gy, z, 0.0, gw);         // G_W = G_Y Z^T
+            if (gz != null) {
+                be.equivLinear().gemm(true, false, n, batch * k, m, w, gy, 0.0, gz);     // G_Z = W^T G_Y
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.goldstone.layer;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.goldstone.backend.Backend;
+import org.goldstone.backend.DeviceBuffer;
+
+/**
+ * One stage of a network, mapping {@link #inputSize()} to {@link #outputSize()} real features per sample. Samples
+ * are columns of column-major matrices (for equivariant levels: the unit layout of
+ * {@link org.goldstone.tensor.UnitShape}). Parameters are a slice of the network's flat parameter vector;
+ * the layer's gradient is the same slice of the flat gradient.
+ *
+ * <p>Lifecycle: {@link #initialize} once on the host; then per step {@link #forward}, and {@link #backward}
+ * with the same {@code in}, {@code out} and {@code saved} buffers the forward used.
+ */
+public interface Layer {
+    /** Name used in parameter names, checkpoints and error messages, e.g. "equiv.17". */
+    String name();
+
+    int inputSize();
+
+    int outputSize();
+
+    int paramCount();
+
+    /** Named parameter tensors inside this layer's slice, in order. */
+    List<ParamBlock> paramBlocks();
+
+    /** Extra per-sample elements the forward pass keeps for the backward pass (0 for most layers). */
+    default int savedSize() {
+        return 0;
+    }
+
+    /** Writes initial parameters into {@code theta[offset .. offset + paramCount())}. */
+    void initialize(double[] theta, int offset, SplittableRandom rng);
+
+    /**
+     * Forward pass. params, in: read. out: modified (never aliases in). saved: modified (savedSize * batch elements,
+     * or null when savedSize is 0).
+     */
+    void forward(Backend backend, DeviceBuffer params, DeviceBuffer in, DeviceBuffer out, DeviceBuffer saved,
+                 int batch);
+
+    /**
+     * Backward pass. params, in, out, saved: read. gradOut: read, may be used as scratch (its contents are
+     * undefined afterwards). gradIn: modified, or null when the input gradient is not needed. gradParams:
+     * modified (overwritten, not accumulated).
+     */
+    void backward(Backend backend, DeviceBuffer params, DeviceBuffer in, DeviceBuffer out, DeviceBuffer saved,
+                  DeviceBuffer gradOut, DeviceBuffer gradIn, DeviceBuffer gradParams, int batch);
+}

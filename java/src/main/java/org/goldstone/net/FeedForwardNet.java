@@ -1,0 +1,241 @@
+package org.goldstone.net;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.goldstone.backend.Backend;
+import org.goldstone.backend.DeviceBuffer;
+import org.goldstone.backend.LossOps;
+import org.goldstone.group.Group;
+import org.goldstone.layer.Affine;
+import org.goldstone.layer.DenseBlock;
+import org.goldstone.layer.EquivariantLinear;
+import org.goldstone.layer.Layer;
+import org.goldstone.layer.NormAct;
+import org.goldstone.layer.ParamBlock;
+import org.goldstone.layer.Radial;
+import org.goldstone.loss.Loss;
+import org.goldstone.tensor.DType;
+
+/**
+ * The canonical feed-forward network of SCIENCE a.5 built from a {@link NetSpec}: a list of {@link Layer}s over one
+ * flat parameter vector. {@link #lossAndGradient} is one forward and backward pass; all arithmetic runs through the
+ * backend.
+ */
+public final class FeedForwardNet {
+    private final NetSpec spec;
+    private final List<Layer> layers;
+    private final int[] offsets;
+    private final int paramCount;
+
+    private FeedForwardNet(NetSpec spec, List<Layer> layers) {
+        this.spec = spec;
+        this.layers = Collections.unmodifiableList(layers);
+        this.offsets = new int[layers.size() + 1];
+        for (int i = 0; i < layers.size(); i++) {
+            if (i > 0 && layers.get(i).inputSize() != layers.get(i - 1).outputSize()) {
+                throw new IllegalArgumentException("network: layer " + layers.get(i).name() + " expects "
+                        + layers.get(i).inputSize() + " inputs, found " + layers.get(i - 1).outputSize());
+            }
+            offsets[i + 1] = offsets[i] + layers.get(i).paramCount();
+        }
+        this.paramCount = offsets[layers.size()];
+    }
+
+    /** Builds the layers a spec describes. */
+    public static FeedForwardNet of(NetSpec spec) {
+        List<Layer> layers = new ArrayList<>();
+        double sigmaW = spec.effectiveSigmaW();
+        int d = spec.inputs(), n = spec.width();
+        if (spec.equivariant()) {
+            Group g = spec.symmetry();
+            int k = g.unitDim();
+            Radial radial = spec.radial();
+            // embedding std per real component (a.7): sigma_in / sqrt(2d) for U(1), sigma_in / sqrt(d) for O(k)
+            double embedStd = spec.sigmaIn() / Math.sqrt(g.unitDim() == 2 && "U(1)".equals(g.label()) ? 2.0 * d : d);
+            layers.add(new Affine("embed", d, n * k, true, embedStd, 0.0));
+            layers.add(new NormAct("act.0", radial, n, k));
+            for (int l = 1; l <= spec.depth(); l++) {
+                layers.add(new EquivariantLinear("equiv." + l, g, n, n, sigmaW));
+                layers.add(new NormAct("act." + l, radial, n, k));
+            }
+            // readout N(0, 1/D_h) with D_h the real feature count (a.7), bias 0
+            layers.add(new Affine("readout", n * k, spec.classes(), true, 1.0 / Math.sqrt(n * k), 0.0));
+        } else {
+            layers.add(new DenseBlock("dense.0", d, n, spec.activation(), false, spec.layerNorm(), sigmaW,
+                    spec.sigmaB()));
+            for (int l = 1; l <= spec.depth(); l++) {
+                layers.add(new DenseBlock("dense." + l, n, n, spec.activation(), spec.residual(), spec.layerNorm(),
+                        sigmaW, spec.sigmaB()));
+            }
+            layers.add(new Affine("readout", n, spec.classes(), true, 1.0 / Math.sqrt(n), 0.0));
+        }
+        return new FeedForwardNet(spec, layers);
+    }
+
+    public NetSpec spec() {
+        return spec;
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    public int paramCount() {
+        return paramCount;
+    }
+
+    /** Start of layer i's slice in the flat parameter vector. */
+    public int offset(int layer) {
+        return offsets[layer];
+    }
+
+    /** Index of the layer owning flat parameter index p. */
+    public int layerOf(int p) {
+        for (int i = 0; i < layers.size(); i++) {
+            if (p < offsets[i + 1]) {
+                return i;
+            }
+        }
+        throw new IndexOutOfBoundsException("parameter index " + p + " of " + paramCount);
+    }
+
+    /** Every named parameter tensor with its absolute offset in the flat vector. */
+    public List<ParamBlock> parameterBlocks() {
+        List<ParamBlock> all = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (ParamBlock b : layers.get(i).paramBlocks()) {
+                all.add(new ParamBlock(b.name(), offsets[i] + b.offset(), b.shape()));
+            }
+        }
+        return all;
+    }
+
+    /** Fresh parameters, drawn layer by layer from one seeded stream. */
+    public double[] initialParameters(SplittableRandom rng) {
+        double[] theta = new double[paramCount];
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).initialize(theta, offsets[i], rng.split());
+        }
+        return theta;
+    }
+
+    /** Activation and gradient buffers for batches of at most {@code maxBatch} samples. */
+    public Workspace workspace(Backend backend, DType dtype, int maxBatch) {
+        return new Workspace(backend, dtype, maxBatch);
+    }
+
+    /** Per-batch device memory: one activation buffer per level, saved buffers, two gradient ping-pong buffers. */
+    public final class Workspace {
+        final Backend backend;
+        final DType dtype;
+        final int maxBatch;
+        final DeviceBuffer[] acts;
+        final DeviceBuffer[] saved;
+        final DeviceBuffer gradA, gradB, labels;
+
+        Workspace(Backend backend, DType dtype, int maxBatch) {
+            if (maxBatch < 1) {
+                throw new IllegalArgumentException("workspace: expected batch >= 1, found " + maxBatch);
+            }
+            this.backend = backend;
+            this.dtype = dtype;
+            this.maxBatch = maxBatch;
+            acts = new DeviceBuffer[layers.size() + 1];
+            saved = new DeviceBuffer[layers.size()];
+            acts[0] = backend.allocate(dtype, spec.inputs() * maxBatch);
+            int widest = spec.inputs();
+            for (int i = 0; i < layers.size(); i++) {
+                Layer l = layers.get(i);
+                acts[i + 1] = backend.allocate(dtype, l.outputSize() * maxBatch);
+                saved[i] = l.savedSize() > 0 ? backend.allocate(dtype, l.savedSize() * maxBatch) : null;
+                widest = Math.max(widest, l.outputSize());
+            }
+            gradA = backend.allocate(dtype, widest * maxBatch);
+            gradB = backend.allocate(dtype, widest * maxBatch);
+            labels = backend.allocate(dtype, maxBatch);
+        }
+
+        public Backend backend() {
+            return backend;
+        }
+
+        public DType dtype() {
+            return dtype;
+        }
+
+        public int maxBatch() {
+            return maxBatch;
+        }
+
+        /** Loads a batch: {@code x} holds batch samples of {@code inputs} features (sample-major), labels as numbers. */
+        public void load(float[] x, double[] labelValues, int batch) {
+            check(batch);
+            backend.write(acts[0].slice(0, spec.inputs() * batch), x, 0);
+            double[] y = labelValues.length == batch ? labelValues : java.util.Arrays.copyOf(labelValues, batch);
+            backend.write(labels.slice(0, batch), y);
+        }
+
+        /** Output of level i (0 = input, i = after layer i-1) for the last forward pass of {@code batch} samples. */
+        public DeviceBuffer activation(int level, int batch) {
+            int size = level == 0 ? spec.inputs() : layers.get(level - 1).outputSize();
+            return acts[level].slice(0, size * batch);
+        }
+
+        void check(int batch) {
+            if (batch < 1 || batch > maxBatch) {
+                throw new IllegalArgumentException("batch: expected 1.." + maxBatch + ", found " + batch);
+            }
+        }
+    }
+
+    /** Forward pass of the loaded batch; returns the logits (classes x batch). */
+    public DeviceBuffer forward(Workspace ws, DeviceBuffer params, int batch) {
+        ws.check(batch);
+        requireParams(params);
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            DeviceBuffer saved = ws.saved[i] == null ? null : ws.saved[i].slice(0, l.savedSize() * batch);
+            l.forward(ws.backend, params.slice(offsets[i], l.paramCount()), ws.activation(i, batch),
+                    ws.activation(i + 1, batch), saved, batch);
+        }
+        return ws.activation(layers.size(), batch);
+    }
+
+    /** Loss of the loaded batch (summed over samples) and correct count; no gradient. */
+    public LossOps.Value evaluate(Workspace ws, DeviceBuffer params, Loss loss, int batch) {
+        DeviceBuffer logits = forward(ws, params, batch);
+        return loss.apply(ws.backend, logits, ws.labels.slice(0, batch), ws.gradA.slice(0, spec.classes() * batch),
+                spec.classes(), batch, 1.0 / batch);
+    }
+
+    /**
+     * Forward and backward pass of the loaded batch: returns the summed loss and writes the gradient of the
+     * mean loss (1/batch * sum) into {@code grad} (overwritten). params: read. grad: modified.
+     */
+    public LossOps.Value lossAndGradient(Workspace ws, DeviceBuffer params, DeviceBuffer grad, Loss loss, int batch) {
+        requireParams(grad);
+        LossOps.Value value = evaluate(ws, params, loss, batch);
+        DeviceBuffer gOut = ws.gradA, gIn = ws.gradB;
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            Layer l = layers.get(i);
+            DeviceBuffer saved = ws.saved[i] == null ? null : ws.saved[i].slice(0, l.savedSize() * batch);
+            DeviceBuffer gi = i == 0 ? null : gIn.slice(0, l.inputSize() * batch);
+            l.backward(ws.backend, params.slice(offsets[i], l.paramCount()), ws.activation(i, batch),
+                    ws.activation(i + 1, batch), saved, gOut.slice(0, l.outputSize() * batch), gi,
+                    grad.slice(offsets[i], l.paramCount()), batch);
+            DeviceBuffer t = gOut;
+            gOut = gIn;
+            gIn = t;
+        }
+        return value;
+    }
+
+    private void requireParams(DeviceBuffer p) {
+        if (p.length() != paramCount) {
+            throw new IllegalArgumentException("parameters: expected " + paramCount + " elements for "
+                    + spec.describe() + ", found " + p.length());
+        }
+    }
+}
