@@ -16,9 +16,19 @@ final class CpuEquivLinear implements EquivLinearOps {
     /** Columns of A per cache block: 64 x 128 rows x 4 bytes = 32 KiB (fp32). */
     static final int KC = 64;
 
+    /**
+     * Whether the SIMD kernels run: the JVM was started with {@code --add-modules jdk.incubator.vector} and
+     * {@code -Dgoldstone.cpu.simd=false} was not given. Otherwise the plain loops below run (same results up to
+     * rounding order).
+     */
+    static final boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("goldstone.cpu.simd"));
+
     private final Parallel parallel;
     private final ThreadLocal<float[]> scratchF = ThreadLocal.withInitial(() -> new float[0]);
     private final ThreadLocal<double[]> scratchD = ThreadLocal.withInitial(() -> new double[0]);
+    private final ThreadLocal<float[]> transposeScratchF = ThreadLocal.withInitial(() -> new float[0]);
+    private final ThreadLocal<double[]> transposeScratchD = ThreadLocal.withInitial(() -> new double[0]);
 
     CpuEquivLinear(Parallel parallel) {
         this.parallel = parallel;
@@ -47,8 +57,13 @@ final class CpuEquivLinear implements EquivLinearOps {
             final float[] fa = aa;
             final int fOff = aOff;
             float[] bb = ((CpuBuffer.F32) b).a, cc = ((CpuBuffer.F32) c).a;
-            parallel.forRange(n, 4, 8, (from, to) -> kernelF(fa, fOff, bb, b.offset, bRow, bCol, cc, c.offset,
-                    m, kk, from, to, accumulate));
+            if (SIMD) {
+                parallel.forRange(n, 4, 8, (from, to) -> VectorGemm.gemmF(fa, fOff, bb, b.offset, bRow, bCol, cc,
+                        c.offset, m, kk, from, to, accumulate));
+            } else {
+                parallel.forRange(n, 4, 8, (from, to) -> kernelF(fa, fOff, bb, b.offset, bRow, bCol, cc, c.offset,
+                        m, kk, from, to, accumulate));
+            }
         } else if (a instanceof CpuBuffer.F64 && b instanceof CpuBuffer.F64 && c instanceof CpuBuffer.F64) {
             double[] aa = ((CpuBuffer.F64) a).a;
             int aOff = a.offset;
@@ -59,8 +74,13 @@ final class CpuEquivLinear implements EquivLinearOps {
             final double[] fa = aa;
             final int fOff = aOff;
             double[] bb = ((CpuBuffer.F64) b).a, cc = ((CpuBuffer.F64) c).a;
-            parallel.forRange(n, 4, 8, (from, to) -> kernelD(fa, fOff, bb, b.offset, bRow, bCol, cc, c.offset,
-                    m, kk, from, to, accumulate));
+            if (SIMD) {
+                parallel.forRange(n, 4, 8, (from, to) -> VectorGemm.gemmD(fa, fOff, bb, b.offset, bRow, bCol, cc,
+                        c.offset, m, kk, from, to, accumulate));
+            } else {
+                parallel.forRange(n, 4, 8, (from, to) -> kernelD(fa, fOff, bb, b.offset, bRow, bCol, cc, c.offset,
+                        m, kk, from, to, accumulate));
+            }
         } else {
             throw new BackendException("gemm: expected one dtype for A, B, C, found " + a.dtype() + ", "
                     + b.dtype() + ", " + c.dtype());
@@ -69,88 +89,79 @@ final class CpuEquivLinear implements EquivLinearOps {
 
     @Override
     public void complexForward(int m, int n, int batch, DeviceBuffer w, DeviceBuffer z, DeviceBuffer y) {
-        complex(m, n, batch, w, false, z, y);
+        // W = A + iB: Y = A Z + B (iZ), two real GEMMs over the 2*batch columns of the k = 2 layout
+        checkComplex(m, n, batch, w, z, y);
+        int mn = m * n;
+        DeviceBuffer iz = rotated(z, n, batch, 1.0);
+        gemm(false, false, m, 2 * batch, n, w.slice(0, mn), z, 0.0, y);
+        gemm(false, false, m, 2 * batch, n, w.slice(mn, mn), iz, 1.0, y);
     }
 
     @Override
     public void complexBackwardData(int m, int n, int batch, DeviceBuffer w, DeviceBuffer gy, DeviceBuffer gz) {
-        complex(n, m, batch, w, true, gy, gz);
-    }
-
-    /**
-     * Y = op(W) Z on the k = 2 layout, op(W) = W (m x n) or W^H (stored n x m when {@code adjoint}).
-     * Re Y = A Re Z - B Im Z, Im Y = B Re Z + A Im Z with op(W) = A + iB; for W^H, A = Re(W)^T, B = -Im(W)^T.
-     */
-    private void complex(int m, int n, int batch, DeviceBuffer wBuf, boolean adjoint, DeviceBuffer zBuf,
-                         DeviceBuffer yBuf) {
-        CpuBuffer w = CpuBuffer.of(wBuf), z = CpuBuffer.of(zBuf), y = CpuBuffer.of(yBuf);
-        requireLength("W", w, 2L * m * n);
-        requireLength("Z", z, 2L * n * batch);
-        requireLength("Y", y, 2L * m * batch);
+        // W^H = A^T - i B^T: G_Z = A^T G + B^T (-i G)
+        checkComplex(m, n, batch, w, gz, gy);
         int mn = m * n;
-        if (w instanceof CpuBuffer.F32 && z instanceof CpuBuffer.F32 && y instanceof CpuBuffer.F32) {
-            float[] src = ((CpuBuffer.F32) w).a;
-            float[] wa;
-            if (adjoint) {
-                float[] re = transposeF(src, w.offset, n, m), im = transposeF(src, w.offset + mn, n, m);
-                wa = new float[2 * mn];
-                System.arraycopy(re, 0, wa, 0, mn);
-                for (int i = 0; i < mn; i++) {
-                    wa[mn + i] = -im[i];
-                }
-            } else {
-                wa = new float[2 * mn];
-                System.arraycopy(src, w.offset, wa, 0, 2 * mn);
-            }
-            float[] zz = ((CpuBuffer.F32) z).a, yy = ((CpuBuffer.F32) y).a;
-            parallel.forRange(batch, 2, 4, (from, to) -> complexKernelF(wa, zz, z.offset, yy, y.offset, m, n, from, to));
-        } else if (w instanceof CpuBuffer.F64 && z instanceof CpuBuffer.F64 && y instanceof CpuBuffer.F64) {
-            double[] src = ((CpuBuffer.F64) w).a;
-            double[] wa;
-            if (adjoint) {
-                double[] re = transposeD(src, w.offset, n, m), im = transposeD(src, w.offset + mn, n, m);
-                wa = new double[2 * mn];
-                System.arraycopy(re, 0, wa, 0, mn);
-                for (int i = 0; i < mn; i++) {
-                    wa[mn + i] = -im[i];
-                }
-            } else {
-                wa = new double[2 * mn];
-                System.arraycopy(src, w.offset, wa, 0, 2 * mn);
-            }
-            double[] zz = ((CpuBuffer.F64) z).a, yy = ((CpuBuffer.F64) y).a;
-            parallel.forRange(batch, 2, 4, (from, to) -> complexKernelD(wa, zz, z.offset, yy, y.offset, m, n, from, to));
-        } else {
-            throw new BackendException("complex matmul: expected one dtype for W, Z, Y, found " + w.dtype() + ", "
-                    + z.dtype() + ", " + y.dtype());
-        }
+        DeviceBuffer ig = rotated(gy, m, batch, -1.0);
+        gemm(true, false, n, 2 * batch, m, w.slice(0, mn), gy, 0.0, gz);
+        gemm(true, false, n, 2 * batch, m, w.slice(mn, mn), ig, 1.0, gz);
     }
 
     @Override
-    public void complexBackwardWeight(int m, int n, int batch, DeviceBuffer gyBuf, DeviceBuffer zBuf,
-                                      DeviceBuffer gwBuf) {
-        // G_W = G_Y Z^H: Re = Gr Zr^T + Gi Zi^T, Im = Gi Zr^T - Gr Zi^T, where on the k = 2 layout the real parts
-        // of sample b are column 2b and the imaginary parts column 2b+1 of a (rows x 2*batch) matrix.
-        CpuBuffer gy = CpuBuffer.of(gyBuf), z = CpuBuffer.of(zBuf), gw = CpuBuffer.of(gwBuf);
-        requireLength("G_Y", gy, 2L * m * batch);
-        requireLength("Z", z, 2L * n * batch);
-        requireLength("G_W", gw, 2L * m * n);
+    public void complexBackwardWeight(int m, int n, int batch, DeviceBuffer gy, DeviceBuffer z, DeviceBuffer gw) {
+        // G_W = G Z^H: Re = Gr Zr^T + Gi Zi^T = G Z^T over all 2*batch columns;
+        // Im = Gi Zr^T - Gr Zi^T = G (iZ)^T with iZ = (-Zi, Zr)
+        checkComplex(m, n, batch, gw, z, gy);
         int mn = m * n;
-        // A = [Gr | Gi] as m x 2batch with column stride m (the natural layout), B^T from Z with sign handling:
-        // Re G_W[i, p] = sum_c G[i, c] Z[p, c] over all 2*batch columns c (Gr Zr + Gi Zi): one real GEMM, transB.
-        // Im G_W[i, p] = sum_b Gi[i, b] Zr[p, b] - Gr[i, b] Zi[p, b]: a real GEMM against Z' = (-Zi, Zr) swapped.
-        DeviceBuffer re = gw.slice(0, mn), im = gw.slice(mn, mn);
-        gemm(false, true, m, n, 2 * batch, gy, z, 0.0, re);
-        DeviceBuffer zSwap = CpuBuffer.allocate(z.dtype(), z.length());
-        CpuBuffer s = (CpuBuffer) zSwap;
+        DeviceBuffer iz = rotated(z, n, batch, 1.0);
+        gemm(false, true, m, n, 2 * batch, gy, z, 0.0, gw.slice(0, mn));
+        gemm(false, true, m, n, 2 * batch, gy, iz, 0.0, gw.slice(mn, mn));
+    }
+
+    private static void checkComplex(int m, int n, int batch, DeviceBuffer w, DeviceBuffer z, DeviceBuffer y) {
+        requireLength("W", CpuBuffer.of(w), 2L * m * n);
+        requireLength("Z", CpuBuffer.of(z), 2L * n * batch);
+        requireLength("Y", CpuBuffer.of(y), 2L * m * batch);
+    }
+
+    /**
+     * {@code sign * i * x} on the k = 2 layout: (re, im) -> sign * (-im, re), into a scratch buffer owned by the
+     * calling thread (valid until its next call).
+     */
+    private DeviceBuffer rotated(DeviceBuffer xBuf, int rows, int batch, double sign) {
+        CpuBuffer x = CpuBuffer.of(xBuf);
+        int len = 2 * rows * batch;
+        if (x instanceof CpuBuffer.F32) {
+            float[] t = scratchF.get();
+            if (t.length < len) {
+                t = new float[len];
+                scratchF.set(t);
+            }
+            float[] xa = ((CpuBuffer.F32) x).a;
+            float s = (float) sign;
+            for (int b = 0; b < batch; b++) {
+                int re = x.offset + 2 * b * rows, im = re + rows, o = 2 * b * rows;
+                for (int j = 0; j < rows; j++) {
+                    t[o + j] = -s * xa[im + j];
+                    t[o + rows + j] = s * xa[re + j];
+                }
+            }
+            return new CpuBuffer.F32(t, 0, len);
+        }
+        double[] t = scratchD.get();
+        if (t.length < len) {
+            t = new double[len];
+            scratchD.set(t);
+        }
+        double[] xa = ((CpuBuffer.F64) x).a;
         for (int b = 0; b < batch; b++) {
-            int re0 = 2 * b * n, im0 = re0 + n;
-            for (int p = 0; p < n; p++) {
-                s.set(re0 + p, -z.get(im0 + p));   // pairs with Gr: -Gr Zi
-                s.set(im0 + p, z.get(re0 + p));    // pairs with Gi: +Gi Zr
+            int re = x.offset + 2 * b * rows, im = re + rows, o = 2 * b * rows;
+            for (int j = 0; j < rows; j++) {
+                t[o + j] = -sign * xa[im + j];
+                t[o + rows + j] = sign * xa[re + j];
             }
         }
-        gemm(false, true, m, n, 2 * batch, gy, zSwap, 0.0, im);
+        return new CpuBuffer.F64(t, 0, len);
     }
 
     private static void requireLength(String what, CpuBuffer buf, long expected) {
@@ -162,31 +173,31 @@ final class CpuEquivLinear implements EquivLinearOps {
 
     /** Copies the rows x cols column-major matrix at src[off..] into its cols x rows transpose. */
     private float[] transposeF(float[] src, int off, int rows, int cols) {
-        float[] t = scratchF.get();
+        float[] t = transposeScratchF.get();
         if (t.length < rows * cols) {
             t = new float[rows * cols];
-            scratchF.set(t);
+            transposeScratchF.set(t);
         }
         for (int c = 0; c < cols; c++) {
             for (int r = 0; r < rows; r++) {
                 t[c + r * cols] = src[off + r + c * rows];
             }
         }
-        return rows * cols == t.length ? t : java.util.Arrays.copyOf(t, rows * cols);
+        return t;
     }
 
     private double[] transposeD(double[] src, int off, int rows, int cols) {
-        double[] t = scratchD.get();
+        double[] t = transposeScratchD.get();
         if (t.length < rows * cols) {
             t = new double[rows * cols];
-            scratchD.set(t);
+            transposeScratchD.set(t);
         }
         for (int c = 0; c < cols; c++) {
             for (int r = 0; r < rows; r++) {
                 t[c + r * cols] = src[off + r + c * rows];
             }
         }
-        return rows * cols == t.length ? t : java.util.Arrays.copyOf(t, rows * cols);
+        return t;
     }
 
     static void kernelF(float[] a, int aOff, float[] b, int bOff, int bRow, int bCol, float[] c, int cOff,
@@ -244,43 +255,6 @@ final class CpuEquivLinear implements EquivLinearOps {
                     for (int i = 0; i < m; i++) {
                         c[cj + i] += a[a0 + i] * b0;
                     }
-                }
-            }
-        }
-    }
-
-    /** Samples [from, to): Y_b = op(W) Z_b with op(W) = A + iB stored planar in w (A at 0, B at m*n). */
-    static void complexKernelF(float[] w, float[] z, int zOff, float[] y, int yOff, int m, int n, int from, int to) {
-        int mn = m * n;
-        for (int bIdx = from; bIdx < to; bIdx++) {
-            int zr = zOff + 2 * bIdx * n, zi = zr + n;
-            int yr = yOff + 2 * bIdx * m, yi = yr + m;
-            java.util.Arrays.fill(y, yr, yr + 2 * m, 0f);
-            for (int p = 0; p < n; p++) {
-                float xr = z[zr + p], xi = z[zi + p];
-                int ar = p * m, ai = mn + p * m;
-                for (int i = 0; i < m; i++) {
-                    float wr = w[ar + i], wi = w[ai + i];
-                    y[yr + i] += wr * xr - wi * xi;
-                    y[yi + i] += wi * xr + wr * xi;
-                }
-            }
-        }
-    }
-
-    static void complexKernelD(double[] w, double[] z, int zOff, double[] y, int yOff, int m, int n, int from, int to) {
-        int mn = m * n;
-        for (int bIdx = from; bIdx < to; bIdx++) {
-            int zr = zOff + 2 * bIdx * n, zi = zr + n;
-            int yr = yOff + 2 * bIdx * m, yi = yr + m;
-            java.util.Arrays.fill(y, yr, yr + 2 * m, 0.0);
-            for (int p = 0; p < n; p++) {
-                double xr = z[zr + p], xi = z[zi + p];
-                int ar = p * m, ai = mn + p * m;
-                for (int i = 0; i < m; i++) {
-                    double wr = w[ar + i], wi = w[ai + i];
-                    y[yr + i] += wr * xr - wi * xi;
-                    y[yi + i] += wi * xr + wr * xi;
                 }
             }
         }
