@@ -1,0 +1,60 @@
+package org.goldstone.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.goldstone.backend.Backend;
+import org.goldstone.data.Split;
+import org.goldstone.train.TrainConfig;
+import org.goldstone.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code goldstone train}: every option of the engine; new runs or {@code --resume DIR}. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train a network; writes metrics (CSV, JSONL), safetensors checkpoints and plots to --out.")
+final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    TrainOptions options = new TrainOptions();
+
+    @Option(names = "--out", description = "Run directory (default: runs/train-TIMESTAMP).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in this directory from its latest checkpoint;"
+            + " only --epochs and --max-steps may change.")
+    Path resume;
+
+    @Option(names = "--backend", description = "cpu, cuda or opencl (falls back to cpu). Default: ${DEFAULT-VALUE}")
+    String backend = "cpu";
+
+    @Option(names = "--no-progress", description = "No progress bar.")
+    boolean noProgress;
+
+    @Option(names = "--verbose", description = "Stack traces on errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        try (Backend be = RunLauncher.openBackend(backend, System.out)) {
+            Trainer trainer;
+            Split data;
+            if (resume != null) {
+                TrainConfig saved = Trainer.latestConfig(resume);
+                options.seed = saved.seed();
+                data = options.loadNamed(saved.dataset());
+                trainer = Trainer.resume(resume, data, be, options.epochs > 1 ? options.epochs : 0,
+                        options.maxSteps > 0 ? options.maxSteps : -1);
+                System.out.println("resuming: " + resume);
+            } else {
+                TrainOptions.Loaded loaded = options.loadData(System.out);
+                data = loaded.split();
+                TrainConfig cfg = options.config(data.train().features(), data.train().classes(), loaded.name());
+                cfg = options.withCosineLength(cfg, data.train().size());
+                Path dir = out != null ? out : RunLauncher.defaultRunDir("train");
+                trainer = Trainer.start(cfg, data, be, dir);
+            }
+            RunLauncher.run(trainer, be, data, !noProgress, System.out);
+        }
+        return 0;
+    }
+}
