@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code goldstone demo}: the main job. A 100-layer O(4) network (no residuals, no normalization, radial tanh,
- * sigma_w above the critical point) trained with Adam on Fashion-MNIST when it is installed, else on the
+ * sigma_w = 1.1 just above the critical point) trained with Adam on Fashion-MNIST when it is installed, else on the
  * embedded synthetic task.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
@@ -37,11 +37,11 @@ final class DemoCommand implements Callable<Integer> {
         o.width = 32;
         o.depth = 100;
         o.profile = "RTANH";
-        o.sigmaW = 1.5;
+        o.sigmaW = 1.1;            // just above the critical point sigma_c = 1 of RTANH (SCIENCE b.1)
         o.optimizer = "adam";
         o.lr = 1e-3;
         o.batch = 256;
-        o.epochs = 2;
+        o.epochs = 3;
         o.logEvery = 10;
         return o;
     }
@@ -51,8 +51,8 @@ final class DemoCommand implements Callable<Integer> {
         try (Backend be = RunLauncher.openBackend("cpu", System.out)) {
             TrainOptions.Loaded loaded = options.loadData(System.out);
             Split data = loaded.split();
-            if (loaded.name().equals("synthetic") && options.epochs < 10) {
-                options.epochs = 10;                      // the synthetic task has 32 steps per epoch
+            if (loaded.name().equals("synthetic") && options.epochs < 20) {
+                options.epochs = 20;                      // the synthetic task has only 32 steps per epoch
             }
             TrainConfig cfg = options.config(data.train().features(), data.train().classes(), loaded.name());
             Path dir = out != null ? out : RunLauncher.defaultRunDir("demo");

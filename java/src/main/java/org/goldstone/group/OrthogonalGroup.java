@@ -29,20 +29,22 @@ public record OrthogonalGroup(int k) implements Group {
                 a[i][j] = gaussian(rng);
             }
         }
-        // modified Gram-Schmidt on the columns; the column signs follow the Gaussian, so the law is Haar on O(k)
+        // modified Gram-Schmidt on the columns, two passes; the column signs follow the Gaussian, so the law is Haar on O(k)
         double[][] q = new double[k][k];
         for (int j = 0; j < k; j++) {
             double[] v = new double[k];
             for (int i = 0; i < k; i++) {
                 v[i] = a[i][j];
             }
-            for (int p = 0; p < j; p++) {
-                double d = 0;
-                for (int i = 0; i < k; i++) {
-                    d += q[i][p] * v[i];
-                }
-                for (int i = 0; i < k; i++) {
-                    v[i] -= d * q[i][p];
+            for (int pass = 0; pass < 2; pass++) {                 // twice is enough: orthogonal to 1e-16
+                for (int p = 0; p < j; p++) {
+                    double d = 0;
+                    for (int i = 0; i < k; i++) {
+                        d += q[i][p] * v[i];
+                    }
+                    for (int i = 0; i < k; i++) {
+                        v[i] -= d * q[i][p];
+                    }
                 }
             }
             double norm = 0;
