@@ -88,8 +88,8 @@ class LayerGradientTest {
                     an += grads[1][i] * vx[i];
                 }
                 double a = an;
-                // floor 1e-6: the O(1) PHASE map is sign(y), whose derivative is exactly 0
-                double rel = Math.abs(fd - a) / Math.max(1e-6, Math.abs(fd) + Math.abs(a));
+                // floor 1e-2: the O(1) PHASE map is sign(y), whose derivative is exactly 0 (FD noise ~1e-10)
+                double rel = Math.abs(fd - a) / Math.max(1e-2, Math.abs(fd) + Math.abs(a));
                 assertTrue(rel < 1e-7, () -> layer.name() + ": backward " + a + " vs central difference " + fd
                         + ", relative error " + rel + " (tolerance 1e-7)");
             }
