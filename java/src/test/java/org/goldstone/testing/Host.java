@@ -22,6 +22,15 @@ public final class Host {
         return x;
     }
 
+    /** The values rounded to fp32, as doubles (inputs both precisions see identically). */
+    public static double[] toDoubleOfFloat(double[] x) {
+        double[] d = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            d[i] = (float) x[i];
+        }
+        return d;
+    }
+
     public static float[] toFloat(double[] x) {
         float[] f = new float[x.length];
         for (int i = 0; i < x.length; i++) {

@@ -37,7 +37,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String describe() {
-        return "cpu: " + parallel.threads() + " threads, fp32/fp64 reference";
+        return "cpu: " + parallel.threads() + " threads, fp32/fp64, " + (CpuEquivLinear.SIMD ? "SIMD GEMM"
+                : "plain GEMM (start java with --add-modules jdk.incubator.vector for the SIMD kernels)");
     }
 
     @Override

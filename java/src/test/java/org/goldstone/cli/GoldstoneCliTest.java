@@ -1,0 +1,102 @@
+package org.goldstone.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit codes and one-line messages of the CLI, including bad input. */
+class GoldstoneCliTest {
+    private record Run(int code, String out, String err) { }
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = GoldstoneCli.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private static void assertOneLineError(Run r, int code, String fragment) {
+        assertEquals(code, r.code(), () -> "exit code; stderr: " + r.err());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, () -> "expected one line on stderr, found: " + r.err());
+        assertTrue(lines[0].contains(fragment), () -> "expected '" + fragment + "' in: " + lines[0]);
+        assertTrue(!r.err().contains("\tat "), "no stack trace without --verbose");
+    }
+
+    @Test
+    void helpEverywhere() {
+        assertEquals(0, run("--help").code());
+        Run train = run("train", "--help");
+        assertEquals(0, train.code());
+        assertTrue(train.out().contains("--group") && train.out().contains("--resume"), train.out());
+        assertEquals(0, run("demo", "--help").code());
+    }
+
+    @Test
+    void unknownGroupProfileAndBadK(@TempDir Path dir) {
+        assertOneLineError(run("train", "--dataset", "synthetic", "--group", "SU(3)", "--out", dir.resolve("a").toString()),
+                2, "expected U(1) or O(k)");
+        assertOneLineError(run("train", "--dataset", "synthetic", "--group", "O(0)", "--out", dir.resolve("b").toString()),
+                2, "expected k >= 1, found 0");
+        assertOneLineError(run("train", "--dataset", "synthetic", "--profile", "SWISH", "--out",
+                dir.resolve("c").toString()), 2, "found 'SWISH'");
+        assertOneLineError(run("train", "--dataset", "synthetic", "--batch", "0", "--out", dir.resolve("d").toString()),
+                2, "expected batch >= 1, found 0");
+    }
+
+    @Test
+    void missingDataNamesTheDirectory(@TempDir Path dir) {
+        Path empty = dir.resolve("nothing-here");
+        Run r = run("train", "--dataset", "fashion-mnist", "--data", empty.toString(), "--out",
+                dir.resolve("run").toString());
+        assertOneLineError(r, 3, "nothing-here");
+    }
+
+    @Test
+    void corruptCheckpointOnResume(@TempDir Path dir) throws Exception {
+        Path runDir = dir.resolve("run");
+        Run ok = run("train", "--dataset", "synthetic", "--group", "U(1)", "--width", "4", "--depth", "2",
+                "--max-steps", "3", "--no-progress", "--out", runDir.toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("test accuracy"), ok.out());
+        Path ckpt;
+        try (var files = Files.list(runDir.resolve("checkpoints"))) {
+            ckpt = files.filter(p -> p.toString().endsWith(".safetensors")).findFirst().orElseThrow();
+        }
+        Files.write(ckpt, new byte[] {1, 2, 3});
+        assertOneLineError(run("train", "--resume", runDir.toString(), "--no-progress"), 4, ckpt.getFileName().toString());
+    }
+
+    @Test
+    void resumeContinuesARun(@TempDir Path dir) {
+        Path runDir = dir.resolve("run");
+        assertEquals(0, run("train", "--dataset", "synthetic", "--width", "4", "--depth", "2", "--max-steps", "5",
+                "--no-progress", "--out", runDir.toString()).code());
+        Run r = run("train", "--resume", runDir.toString(), "--max-steps", "9", "--no-progress");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("done    : 9 steps"), r.out());
+    }
+
+    @Test
+    void existingRunIsNotOverwritten(@TempDir Path dir) {
+        Path runDir = dir.resolve("run");
+        assertEquals(0, run("train", "--dataset", "synthetic", "--width", "4", "--depth", "1", "--max-steps", "2",
+                "--no-progress", "--out", runDir.toString()).code());
+        assertOneLineError(run("train", "--dataset", "synthetic", "--width", "4", "--depth", "1", "--max-steps", "2",
+                "--no-progress", "--out", runDir.toString()), 1, "existing run");
+    }
+}
