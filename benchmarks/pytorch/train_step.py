@@ -22,12 +22,25 @@ Torch comes from Debian's python3-torch, so run it with /usr/bin/python3 (a pyen
 """
 import argparse
 import math
+import os
 import statistics
+import sys
 import time
 
-import torch
-import torch.nn.functional as F
-from torch import nn
+if __name__ == "__main__" and "torch" not in sys.modules:
+    # OpenBLAS reads its thread count when it is loaded, i.e. at "import torch"; torch.set_num_threads does not
+    # reach a BLAS that torch was not built against (Debian's torch calls the generic libblas.so.3).
+    _threads = "2"
+    for _i, _a in enumerate(sys.argv):
+        if _a == "--threads" and _i + 1 < len(sys.argv):
+            _threads = sys.argv[_i + 1]
+        elif _a.startswith("--threads="):
+            _threads = _a.split("=", 1)[1]
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", _threads)
+
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from torch import nn  # noqa: E402
 
 INPUTS, CLASSES = 784, 10
 
@@ -127,6 +140,17 @@ def build(net, w, depth, u1_form):
     raise SystemExit(f"net: expected U(1), O(k) or tanh, found {net!r}")
 
 
+def loaded_blas():
+    """The BLAS library mapped into this process: Debian's torch uses whatever libblas.so.3 resolves to."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if len(line.split()) >= 6}
+    except OSError:
+        return "unknown"
+    blas = sorted(p for p in paths if "blas" in os.path.basename(p) or "mkl" in os.path.basename(p))
+    return ", ".join(os.path.realpath(p) for p in blas) or "none found"
+
+
 def real_param_count(model):
     return sum(p.numel() * (2 if p.is_complex() else 1) for p in model.parameters())
 
@@ -147,6 +171,12 @@ def main():
     torch.set_num_threads(args.threads)
     print(f"# torch {torch.__version__}, threads {torch.get_num_threads()}, float32, cpu; width {args.width},"
           f" depth {args.depth}, batch {args.batch}, U(1) form {args.u1}")
+    blas = loaded_blas()
+    print(f"# BLAS: {blas} (OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')})")
+    if "openblas" not in blas and "mkl" not in blas and "blis" not in blas:
+        print("# WARNING: torch runs on the reference (unoptimized) BLAS, about 10x slower GEMMs than OpenBLAS:"
+              " install libopenblas0-pthread (Debian switches libblas.so.3 to it) or run through"
+              " benchmarks/run-cpu.sh", flush=True)
     for net in args.nets.split(","):
         torch.manual_seed(args.seed)
         model = build(net, args.width, args.depth, args.u1)
