@@ -16,8 +16,9 @@ public interface PointwiseOps {
     /** {@code z = act(y)}. y: read. z: modified. */
     void activationForward(Activation act, DeviceBuffer y, DeviceBuffer z, int elements);
 
-    /** {@code gy = act'(y) gz}. y, gz: read. gy: modified (may alias gz). */
-    void activationBackward(Activation act, DeviceBuffer y, DeviceBuffer gz, DeviceBuffer gy, int elements);
+    /** {@code gy = act'(y) gz}, with z = act(y) from the forward pass. y, z, gz: read. gy: modified (may alias gz). */
+    void activationBackward(Activation act, DeviceBuffer y, DeviceBuffer z, DeviceBuffer gz, DeviceBuffer gy,
+                            int elements);
 
     /**
      * Layer normalization per column: {@code z = gamma * (y - mean) / sqrt(var + eps) + beta}, mean and the

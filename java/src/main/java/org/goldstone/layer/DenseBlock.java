@@ -8,7 +8,7 @@ import org.goldstone.backend.DeviceBuffer;
 /**
  * Real baseline block (SCIENCE a.6): {@code a = act(LN(W x + b))} with optional layer normalization, and
  * {@code out = x + a} when residual (requires in == out). W ~ N(0, sigmaW^2/in), b ~ N(0, sigmaB^2),
- * LayerNorm gamma = 1, beta = 0. Saves the pre-activation (and the normalized value) for the backward pass.
+ * LayerNorm gamma = 1, beta = 0. Saves the pre-activation, the normalized value and the activation for the backward pass.
  */
 public final class DenseBlock implements Layer {
     private static final double LN_EPS = 1e-5;
@@ -64,9 +64,10 @@ public final class DenseBlock implements Layer {
                 new ParamBlock(name + ".ln_beta", out * in + 2 * out, new int[] {out}));
     }
 
+    /** Saved per sample: pre-activation y, the normalized value (layer norm), the activation a, two scratch rows. */
     @Override
     public int savedSize() {
-        return layerNorm ? 2 * out : out;
+        return (layerNorm ? 5 : 4) * out;
     }
 
     @Override
@@ -91,7 +92,9 @@ public final class DenseBlock implements Layer {
             be.pointwise().layerNormForward(y, p.slice(out * in + out, out), p.slice(out * in + 2 * out, out), pre,
                     out, batch, LN_EPS);
         }
-        be.pointwise().activationForward(act, pre, z, cells);
+        DeviceBuffer a = saved.slice((layerNorm ? 2 : 1) * cells, cells);
+        be.pointwise().activationForward(act, pre, a, cells);
+        be.reduce().copy(a, z);
         if (residual) {
             be.reduce().axpyInPlace(1.0, x, z);
         }
@@ -103,11 +106,13 @@ public final class DenseBlock implements Layer {
         int cells = out * batch;
         DeviceBuffer y = saved.slice(0, cells);
         DeviceBuffer pre = layerNorm ? saved.slice(cells, cells) : y;
-        // gradient to the pre-activation; gz itself is kept intact for the residual branch
-        DeviceBuffer ga = be.allocate(gz.dtype(), cells);
-        be.pointwise().activationBackward(act, pre, gz, ga, cells);
+        int scratch = (layerNorm ? 3 : 2) * cells;
+        DeviceBuffer a = saved.slice(scratch - cells, cells);
+        // gradient to the pre-activation, in scratch rows of the saved buffer; gz stays intact for the residual
+        DeviceBuffer ga = saved.slice(scratch, cells);
+        be.pointwise().activationBackward(act, pre, a, gz, ga, cells);
         if (layerNorm) {
-            DeviceBuffer gyn = be.allocate(gz.dtype(), cells);
+            DeviceBuffer gyn = saved.slice(scratch + cells, cells);
             be.pointwise().layerNormBackward(y, p.slice(out * in + out, out), ga, gyn,
                     gp.slice(out * in + out, out), gp.slice(out * in + 2 * out, out), out, batch, LN_EPS);
             ga = gyn;

@@ -27,7 +27,10 @@ public interface Layer {
     /** Named parameter tensors inside this layer's slice, in order. */
     List<ParamBlock> paramBlocks();
 
-    /** Extra per-sample elements the forward pass keeps for the backward pass (0 for most layers). */
+    /**
+     * Extra per-sample elements the forward pass keeps for the backward pass, including any scratch rows the
+     * backward pass needs (0 for most layers).
+     */
     default int savedSize() {
         return 0;
     }
@@ -43,7 +46,7 @@ public interface Layer {
                  int batch);
 
     /**
-     * Backward pass. params, in, out, saved: read. gradOut: read, may be used as scratch (its contents are
+     * Backward pass. params, in, out: read. saved: read, except the layer's own scratch rows. gradOut: read, may be used as scratch (its contents are
      * undefined afterwards). gradIn: modified, or null when the input gradient is not needed. gradParams:
      * modified (overwritten, not accumulated).
      */

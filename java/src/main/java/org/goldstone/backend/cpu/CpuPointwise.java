@@ -12,9 +12,23 @@ final class CpuPointwise implements PointwiseOps {
         CpuBuffer y = CpuBuffer.of(yBuf), bias = CpuBuffer.of(biasBuf);
         require("y", y, (long) rows * cols);
         require("bias", bias, rows);
-        for (int c = 0; c < cols; c++) {
-            for (int i = 0; i < rows; i++) {
-                y.set(c * rows + i, y.get(c * rows + i) + bias.get(i));
+        double[] b = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            b[i] = bias.get(i);
+        }
+        if (y instanceof CpuBuffer.F32) {
+            float[] ya = ((CpuBuffer.F32) y).a;
+            for (int c = 0; c < cols; c++) {
+                int o = y.offset + c * rows;
+                for (int i = 0; i < rows; i++) {
+                    ya[o + i] = (float) (ya[o + i] + b[i]);
+                }
+            }
+        } else {
+            for (int c = 0; c < cols; c++) {
+                for (int i = 0; i < rows; i++) {
+                    y.set(c * rows + i, y.get(c * rows + i) + b[i]);
+                }
             }
         }
     }
@@ -24,12 +38,14 @@ final class CpuPointwise implements PointwiseOps {
         CpuBuffer gy = CpuBuffer.of(gyBuf), gb = CpuBuffer.of(gbBuf);
         require("G_y", gy, (long) rows * cols);
         require("G_b", gb, rows);
-        for (int i = 0; i < rows; i++) {
-            double s = beta == 0.0 ? 0.0 : gb.get(i);
-            for (int c = 0; c < cols; c++) {
-                s += gy.get(c * rows + i);
+        double[] s = new double[rows];
+        for (int c = 0; c < cols; c++) {                 // column order: unit stride, sums in double
+            for (int i = 0; i < rows; i++) {
+                s[i] += gy.get(c * rows + i);
             }
-            gb.set(i, s);
+        }
+        for (int i = 0; i < rows; i++) {
+            gb.set(i, (beta == 0.0 ? 0.0 : gb.get(i)) + s[i]);
         }
     }
 
@@ -44,14 +60,15 @@ final class CpuPointwise implements PointwiseOps {
     }
 
     @Override
-    public void activationBackward(Activation act, DeviceBuffer yBuf, DeviceBuffer gzBuf, DeviceBuffer gyBuf,
-                                   int elements) {
-        CpuBuffer y = CpuBuffer.of(yBuf), gz = CpuBuffer.of(gzBuf), gy = CpuBuffer.of(gyBuf);
+    public void activationBackward(Activation act, DeviceBuffer yBuf, DeviceBuffer zBuf, DeviceBuffer gzBuf,
+                                   DeviceBuffer gyBuf, int elements) {
+        CpuBuffer y = CpuBuffer.of(yBuf), z = CpuBuffer.of(zBuf), gz = CpuBuffer.of(gzBuf), gy = CpuBuffer.of(gyBuf);
         require("y", y, elements);
+        require("z", z, elements);
         require("G_z", gz, elements);
         require("G_y", gy, elements);
         for (int i = 0; i < elements; i++) {
-            gy.set(i, act.derivative(y.get(i)) * gz.get(i));
+            gy.set(i, act.derivative(y.get(i), z.get(i)) * gz.get(i));
         }
     }
 
