@@ -14,8 +14,13 @@ a*w + j, so the embedding's 2w / 4w outputs split into k blocks of w. For O(4) t
 [batch*4, w] x [w, w] matmul (torch.matmul flattens the leading dims). Initialization follows FeedForwardNet
 (sigma_w = 1, the critical value of ALG); it does not change the timing, only keeps the step well defined.
 
-Prints one line per net, "pytorch <net> <median ms> ms/step", plus '#' comment lines (setup, quartiles).
+Prints one line per net, "pytorch <net> <median ms> ms/step", plus '#' comment lines (setup, BLAS, quartiles).
 Torch comes from Debian's python3-torch, so run it with /usr/bin/python3 (a pyenv python3 has no torch).
+
+BLAS matters more than anything else here: Debian's torch calls whatever libblas.so.3 resolves to, by default the
+reference BLAS (about 7 GFLOP/s sgemm on 2 cores, against about 80 with OpenBLAS). The pthread OpenBLAS fights
+torch's OpenMP threads; the OpenMP build (libopenblas0-openmp) is the one to use. benchmarks/run-cpu.sh sets it up
+without touching the system (apt-get download + LD_LIBRARY_PATH) and sets OPENBLAS_NUM_THREADS.
 
   /usr/bin/python3 benchmarks/pytorch/train_step.py                      # full run: 5 warmup + 30 timed steps
   /usr/bin/python3 benchmarks/pytorch/train_step.py --warmup 1 --steps 3 # smoke test
@@ -173,10 +178,12 @@ def main():
           f" depth {args.depth}, batch {args.batch}, U(1) form {args.u1}")
     blas = loaded_blas()
     print(f"# BLAS: {blas} (OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')})")
-    if "openblas" not in blas and "mkl" not in blas and "blis" not in blas:
-        print("# WARNING: torch runs on the reference (unoptimized) BLAS, about 10x slower GEMMs than OpenBLAS:"
-              " install libopenblas0-pthread (Debian switches libblas.so.3 to it) or run through"
-              " benchmarks/run-cpu.sh", flush=True)
+    if "openblas-pthread" in blas:
+        print("# WARNING: pthread OpenBLAS spins against torch's OpenMP threads (steps 3-10x slower and erratic);"
+              " use libopenblas0-openmp (benchmarks/run-cpu.sh does)", flush=True)
+    elif "openblas" not in blas and "mkl" not in blas and "blis" not in blas:
+        print("# WARNING: torch runs on the reference (unoptimized) BLAS, GEMMs about 10x slower than OpenBLAS:"
+              " run through benchmarks/run-cpu.sh, which puts Debian's libopenblas0-openmp in front", flush=True)
     for net in args.nets.split(","):
         torch.manual_seed(args.seed)
         model = build(net, args.width, args.depth, args.u1)

@@ -9,7 +9,8 @@ import org.goldstone.tensor.UnitShape;
 /**
  * Reference for {@link NormActOps}: per unit (j, b), q = sum_a y[(b*k+a)*n + j]^2, then z = h(q) y and
  * G_y = h G_z + 2 h'(q) (y . G_z) y. One pass over the k components computes q (and y . G_z) for a whole column
- * block of n channels at once, so the loops stay unit-stride. Split over samples.
+ * block of n channels at once, so the loops stay unit-stride. Split over samples. fp32 ALG and RTANH run
+ * {@link VectorNormAct} on the leading multiple of the vector length of channels; these loops are its twin.
  */
 final class CpuNormAct implements NormActOps {
     private final Parallel parallel;
@@ -26,24 +27,29 @@ final class CpuNormAct implements NormActOps {
         int n = s.channels(), k = s.k();
         if (y instanceof CpuBuffer.F32 && z instanceof CpuBuffer.F32) {
             float[] ya = ((CpuBuffer.F32) y).a, za = ((CpuBuffer.F32) z).a;
+            boolean simd = CpuEquivLinear.SIMD && VectorNormAct.supports(radial);
+            int j0 = simd ? VectorNormAct.vectorChannels(n) : 0;     // channels [0, j0) go to the SIMD kernel
             parallel.forRange(s.batch(), 1, 2, (from, to) -> {
+                if (simd) {
+                    VectorNormAct.forward(radial.profile(), ya, y.offset, za, z.offset, n, k, from, to);
+                }
                 double[] q = new double[n];
-                for (int b = from; b < to; b++) {
+                for (int b = from; b < to && j0 < n; b++) {
                     int base = b * k * n;
                     java.util.Arrays.fill(q, 0.0);
                     for (int a = 0; a < k; a++) {
                         int o = y.offset + base + a * n;
-                        for (int j = 0; j < n; j++) {
+                        for (int j = j0; j < n; j++) {
                             double v = ya[o + j];
                             q[j] += v * v;
                         }
                     }
-                    for (int j = 0; j < n; j++) {
+                    for (int j = j0; j < n; j++) {
                         q[j] = radial.h(q[j]);
                     }
                     for (int a = 0; a < k; a++) {
                         int oy = y.offset + base + a * n, oz = z.offset + base + a * n;
-                        for (int j = 0; j < n; j++) {
+                        for (int j = j0; j < n; j++) {
                             za[oz + j] = (float) (q[j] * ya[oy + j]);
                         }
                     }
@@ -88,28 +94,33 @@ final class CpuNormAct implements NormActOps {
         int n = s.channels(), k = s.k();
         if (y instanceof CpuBuffer.F32 && gz instanceof CpuBuffer.F32 && gy instanceof CpuBuffer.F32) {
             float[] ya = ((CpuBuffer.F32) y).a, ga = ((CpuBuffer.F32) gz).a, oa = ((CpuBuffer.F32) gy).a;
+            boolean simd = CpuEquivLinear.SIMD && VectorNormAct.supports(radial);
+            int j0 = simd ? VectorNormAct.vectorChannels(n) : 0;
             parallel.forRange(s.batch(), 1, 2, (from, to) -> {
+                if (simd) {
+                    VectorNormAct.backward(radial.profile(), ya, y.offset, ga, gz.offset, oa, gy.offset, n, k, from, to);
+                }
                 double[] q = new double[n], dot = new double[n];
-                for (int b = from; b < to; b++) {
+                for (int b = from; b < to && j0 < n; b++) {
                     int base = b * k * n;
                     java.util.Arrays.fill(q, 0.0);
                     java.util.Arrays.fill(dot, 0.0);
                     for (int a = 0; a < k; a++) {
                         int oy = y.offset + base + a * n, og = gz.offset + base + a * n;
-                        for (int j = 0; j < n; j++) {
+                        for (int j = j0; j < n; j++) {
                             double v = ya[oy + j];
                             q[j] += v * v;
                             dot[j] += v * ga[og + j];
                         }
                     }
-                    for (int j = 0; j < n; j++) {
+                    for (int j = j0; j < n; j++) {
                         double qq = q[j];
                         q[j] = radial.h(qq);
                         dot[j] = 2.0 * radial.dh(qq) * dot[j];   // 2 h' (y . G_z)
                     }
                     for (int a = 0; a < k; a++) {
                         int oy = y.offset + base + a * n, og = gz.offset + base + a * n, oo = gy.offset + base + a * n;
-                        for (int j = 0; j < n; j++) {
+                        for (int j = j0; j < n; j++) {
                             oa[oo + j] = (float) (q[j] * ga[og + j] + dot[j] * ya[oy + j]);
                         }
                     }

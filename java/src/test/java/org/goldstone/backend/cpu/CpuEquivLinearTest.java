@@ -148,12 +148,19 @@ class CpuEquivLinearTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} k={1}")
-    @CsvSource({"ALG,1", "ALG,4", "RTANH,2", "RTANH,3", "GATE,2", "PHASE,4", "MODRELU,2", "CUBIC,3"})
-    void normActFp32TracksFp64(String profile, int k) {
+    /** n = 37 covers the SIMD channels (multiples of the vector length) and the scalar tail; small scales hit the
+     * RTANH series branch (q < 1e-2) in both. */
+    @ParameterizedTest(name = "{0} k={1} scale={2}")
+    @CsvSource({"ALG,1,1", "ALG,4,1", "RTANH,2,1", "RTANH,3,1", "RTANH,2,0.04", "RTANH,4,0.06", "RTANH,1,3",
+            "GATE,2,1", "PHASE,4,1", "MODRELU,2,1", "CUBIC,3,1"})
+    void normActFp32TracksFp64(String profile, int k, double scale) {
         SplittableRandom rng = new SplittableRandom(2);
         UnitShape s = new UnitShape(37, 5, k);
-        double[] y = Host.toDoubleOfFloat(Host.gaussian(s.elements(), rng));
+        double[] y = Host.gaussian(s.elements(), rng);
+        for (int i = 0; i < y.length; i++) {
+            y[i] *= scale;
+        }
+        y = Host.toDoubleOfFloat(y);
         double[] gz = Host.toDoubleOfFloat(Host.gaussian(s.elements(), rng));
         Radial r = Radial.of(RadialProfile.valueOf(profile));
         try (CpuBackend be = new CpuBackend(2)) {
@@ -177,7 +184,7 @@ class CpuEquivLinearTest {
                 double ef = Math.abs(out[0][i] - out[1][i]) / (1 + Math.abs(out[0][i]));
                 double eb = Math.abs(back[0][i] - back[1][i]) / (1 + Math.abs(back[0][i]));
                 int j = i;
-                assertTrue(ef < 1e-6 && eb < 1e-5, () -> profile + " fp32 vs fp64 at " + j + ": " + out[1][j] + " vs "
+                assertTrue(ef < 2e-6 && eb < 1e-5, () -> profile + " fp32 vs fp64 at " + j + ": " + out[1][j] + " vs "
                         + out[0][j] + ", " + back[1][j] + " vs " + back[0][j]);
             }
         }
