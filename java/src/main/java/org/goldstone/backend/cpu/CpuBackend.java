@@ -21,13 +21,15 @@ public final class CpuBackend implements Backend {
     private final CpuNormAct normAct;
     private final CpuPointwise pointwise = new CpuPointwise();
     private final CpuLoss loss = new CpuLoss();
-    private final CpuOptim optim = new CpuOptim();
-    private final CpuReduce reduce = new CpuReduce();
+    private final CpuOptim optim;
+    private final CpuReduce reduce;
 
     public CpuBackend(int threads) {
         this.parallel = new Parallel(Math.max(1, threads));
         this.equivLinear = new CpuEquivLinear(parallel);
         this.normAct = new CpuNormAct(parallel);
+        this.optim = new CpuOptim(parallel);
+        this.reduce = new CpuReduce(parallel);
     }
 
     @Override

@@ -4,8 +4,17 @@ import org.goldstone.backend.BackendException;
 import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.ReduceOps;
 
-/** Reference for {@link ReduceOps}: sequential loops, sums accumulated in double in index order. */
+/**
+ * Reference for {@link ReduceOps}: sums accumulated in double in index order. fp32 sums of squares and updates
+ * run over the raw arrays in fixed chunks per worker thread (partial sums added in chunk order, so the result is
+ * deterministic for a given thread count).
+ */
 final class CpuReduce implements ReduceOps {
+    private final Parallel parallel;
+
+    CpuReduce(Parallel parallel) {
+        this.parallel = parallel;
+    }
     @Override
     public double dot(DeviceBuffer xBuf, DeviceBuffer yBuf) {
         CpuBuffer x = CpuBuffer.of(xBuf), y = CpuBuffer.of(yBuf);
@@ -20,6 +29,27 @@ final class CpuReduce implements ReduceOps {
     @Override
     public double sumSquares(DeviceBuffer xBuf) {
         CpuBuffer x = CpuBuffer.of(xBuf);
+        if (x instanceof CpuBuffer.F32) {
+            float[] a = ((CpuBuffer.F32) x).a;
+            int off = x.offset;
+            double[] partial = new double[parallel.threads()];
+            int per = (x.length() + partial.length - 1) / partial.length;
+            parallel.forRange(partial.length, 1, 2, (from, to) -> {
+                for (int c = from; c < to; c++) {
+                    double s = 0;
+                    for (int i = c * per, end = Math.min(x.length(), (c + 1) * per); i < end; i++) {
+                        double v = a[off + i];
+                        s += v * v;
+                    }
+                    partial[c] = s;
+                }
+            });
+            double s = 0;
+            for (double p : partial) {
+                s += p;
+            }
+            return s;
+        }
         double s = 0;
         for (int i = 0; i < x.length(); i++) {
             double v = x.get(i);
@@ -32,6 +62,16 @@ final class CpuReduce implements ReduceOps {
     public void axpyInPlace(double alpha, DeviceBuffer xBuf, DeviceBuffer yBuf) {
         CpuBuffer x = CpuBuffer.of(xBuf), y = CpuBuffer.of(yBuf);
         same(x, y);
+        if (x instanceof CpuBuffer.F32 && y instanceof CpuBuffer.F32) {
+            float[] xa = ((CpuBuffer.F32) x).a, ya = ((CpuBuffer.F32) y).a;
+            int ox = x.offset, oy = y.offset;
+            parallel.forRange(x.length(), 4096, 1 << 16, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    ya[oy + i] = (float) (ya[oy + i] + alpha * xa[ox + i]);
+                }
+            });
+            return;
+        }
         for (int i = 0; i < x.length(); i++) {
             y.set(i, y.get(i) + alpha * x.get(i));
         }
