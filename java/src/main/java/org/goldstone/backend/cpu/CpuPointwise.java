@@ -5,7 +5,7 @@ import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.PointwiseOps;
 import org.goldstone.layer.Activation;
 
-/** Reference for {@link PointwiseOps}: plain loops in double. */
+/** Reference for {@link PointwiseOps}: plain loops in double; fp32 tanh goes to {@link VectorActivation}. */
 final class CpuPointwise implements PointwiseOps {
     @Override
     public void addBiasInPlace(DeviceBuffer yBuf, DeviceBuffer biasBuf, int rows, int cols) {
@@ -54,6 +54,10 @@ final class CpuPointwise implements PointwiseOps {
         CpuBuffer y = CpuBuffer.of(yBuf), z = CpuBuffer.of(zBuf);
         require("y", y, elements);
         require("z", z, elements);
+        if (act == Activation.TANH && CpuEquivLinear.SIMD && y instanceof CpuBuffer.F32 && z instanceof CpuBuffer.F32) {
+            VectorActivation.tanh(((CpuBuffer.F32) y).a, y.offset, ((CpuBuffer.F32) z).a, z.offset, 0, elements);
+            return;
+        }
         for (int i = 0; i < elements; i++) {
             z.set(i, act.apply(y.get(i)));
         }
@@ -67,6 +71,16 @@ final class CpuPointwise implements PointwiseOps {
         require("z", z, elements);
         require("G_z", gz, elements);
         require("G_y", gy, elements);
+        if (act == Activation.TANH && z instanceof CpuBuffer.F32 && gz instanceof CpuBuffer.F32
+                && gy instanceof CpuBuffer.F32) {
+            float[] za = ((CpuBuffer.F32) z).a, ga = ((CpuBuffer.F32) gz).a, oa = ((CpuBuffer.F32) gy).a;
+            int oz = z.offset, og = gz.offset, oo = gy.offset;
+            for (int i = 0; i < elements; i++) {
+                float t = za[oz + i];
+                oa[oo + i] = (1f - t * t) * ga[og + i];
+            }
+            return;
+        }
         for (int i = 0; i < elements; i++) {
             gy.set(i, act.derivative(y.get(i), z.get(i)) * gz.get(i));
         }
