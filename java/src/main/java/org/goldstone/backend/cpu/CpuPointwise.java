@@ -39,9 +39,19 @@ final class CpuPointwise implements PointwiseOps {
         require("G_y", gy, (long) rows * cols);
         require("G_b", gb, rows);
         double[] s = new double[rows];
-        for (int c = 0; c < cols; c++) {                 // column order: unit stride, sums in double
-            for (int i = 0; i < rows; i++) {
-                s[i] += gy.get(c * rows + i);
+        if (gy instanceof CpuBuffer.F32) {
+            float[] ga = ((CpuBuffer.F32) gy).a;
+            for (int c = 0; c < cols; c++) {             // column order: unit stride, sums in double
+                int o = gy.offset + c * rows;
+                for (int i = 0; i < rows; i++) {
+                    s[i] += ga[o + i];
+                }
+            }
+        } else {
+            for (int c = 0; c < cols; c++) {
+                for (int i = 0; i < rows; i++) {
+                    s[i] += gy.get(c * rows + i);
+                }
             }
         }
         for (int i = 0; i < rows; i++) {

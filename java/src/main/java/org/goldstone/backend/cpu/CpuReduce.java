@@ -89,6 +89,14 @@ final class CpuReduce implements ReduceOps {
     public void copy(DeviceBuffer srcBuf, DeviceBuffer dstBuf) {
         CpuBuffer s = CpuBuffer.of(srcBuf), d = CpuBuffer.of(dstBuf);
         same(s, d);
+        if (s instanceof CpuBuffer.F32 && d instanceof CpuBuffer.F32) {
+            System.arraycopy(((CpuBuffer.F32) s).a, s.offset, ((CpuBuffer.F32) d).a, d.offset, s.length());
+            return;
+        }
+        if (s instanceof CpuBuffer.F64 && d instanceof CpuBuffer.F64) {
+            System.arraycopy(((CpuBuffer.F64) s).a, s.offset, ((CpuBuffer.F64) d).a, d.offset, s.length());
+            return;
+        }
         for (int i = 0; i < s.length(); i++) {
             d.set(i, s.get(i));
         }
