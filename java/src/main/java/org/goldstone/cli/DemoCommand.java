@@ -41,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
         o.optimizer = "adam";
         o.lr = 1e-3;
         o.batch = 256;
-        o.epochs = 3;
+        o.epochs = 5;
         o.logEvery = 10;
         return o;
     }
