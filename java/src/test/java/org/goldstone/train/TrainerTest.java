@@ -35,7 +35,7 @@ class TrainerTest {
 
     private static TrainConfig config(String group, DType dtype, OptimizerSpec opt, int epochs, long maxSteps,
                                       int checkpointEvery) {
-        NetSpec spec = NetSpec.builder().inputs(8).embed(Group.parse(group), 6).equivariant(4, RadialProfile.RTANH)
+        NetSpec spec = NetSpec.builder().inputs(8).embed(Group.parse(group), 17).equivariant(4, RadialProfile.RTANH)
                 .sigmaW(1.1).readout(3).build();
         return new TrainConfig(spec, opt, Schedule.constant().withWarmup(3), 5.0, 1e-4, "ce", dtype, 64, epochs,
                 maxSteps, 7, 4, checkpointEvery, 2, "synthetic");

@@ -1,0 +1,62 @@
+package org.goldstone.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+
+/** The bit-reproducible SIMD tanh: accuracy against Math.tanh, and the same bits before and after JIT compilation. */
+class VectorMathTest {
+    private static float[] grid() {
+        int l = VectorMath.S.length();
+        float[] x = new float[l * 400];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (-12 + 24.0 * i / x.length) * (i % 3 == 0 ? 1e-3f : 1f);
+        }
+        return x;
+    }
+
+    private static float[] run(float[] x) {
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i += VectorMath.S.length()) {
+            VectorMath.tanh(FloatVector.fromArray(VectorMath.S, x, i)).intoArray(out, i);
+        }
+        return out;
+    }
+
+    @Test
+    void tanhIsAccurateToAFewUlps() {
+        assumeTrue(CpuEquivLinear.SIMD, "jdk.incubator.vector not enabled");
+        float[] x = grid(), t = run(x);
+        double worst = 0;
+        int at = 0;
+        for (int i = 0; i < x.length; i++) {
+            double ref = Math.tanh(x[i]);
+            double ulps = Math.abs(t[i] - ref) / Math.ulp((float) ref);
+            if (ulps > worst) {
+                worst = ulps;
+                at = i;
+            }
+        }
+        double w = worst;
+        int a = at;
+        assertTrue(w <= 4, () -> "tanh(" + x[a] + ") = " + t[a] + " vs " + Math.tanh(x[a]) + ": " + w + " ulps");
+    }
+
+    @Test
+    void sameBitsBeforeAndAfterCompilation() {
+        assumeTrue(CpuEquivLinear.SIMD, "jdk.incubator.vector not enabled");
+        float[] x = grid();
+        float[] first = run(x);                                   // interpreted or C1: the Java fallback paths
+        float[] last = first;
+        for (int rep = 0; rep < 3000; rep++) {                     // until C2 compiles the intrinsics
+            last = run(x);
+        }
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(Float.floatToRawIntBits(first[i]), Float.floatToRawIntBits(last[i]),
+                    "tanh(" + x[i] + ") changed bits after warm-up: " + first[i] + " vs " + last[i]);
+        }
+    }
+}
