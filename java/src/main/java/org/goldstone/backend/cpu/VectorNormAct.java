@@ -1,20 +1,18 @@
 package org.goldstone.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.goldstone.layer.Radial;
 import org.goldstone.layer.RadialProfile;
 
 /**
  * fp32 SIMD norm nonlinearity for the ALG and RTANH profiles on the JDK Vector API: a vector of L neighbouring
- * channels j of one sample at a time, h(q) and h'(q) lane-wise (tanh from {@link VectorMath}, bit-reproducible).
- * Same formulas and the same RTANH series branch below q = 1e-2 as {@link RadialProfile}; channels past the last
- * full vector use the plain loops of {@link CpuNormAct}, its twin. Loaded only when the module is present.
+ * channels j of one sample at a time, h(q) and h'(q) lane-wise: ALG exactly as {@link RadialProfile}, RTANH
+ * through the rational approximation of {@link VectorMath} (fp32-accurate, bit-reproducible, no series branch
+ * needed). Channels past the last full vector use the plain loops of {@link CpuNormAct}, its twin. Loaded only when the module is present.
  */
 final class VectorNormAct {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final float SERIES_Q = 1e-2f;
 
     private VectorNormAct() {
     }
@@ -32,25 +30,14 @@ final class VectorNormAct {
         if (p == RadialProfile.ALG) {
             return FloatVector.broadcast(S, 1f).div(q.add(1f).sqrt());
         }
-        FloatVector r = q.sqrt();
-        FloatVector big = VectorMath.tanh(r).div(r);
-        FloatVector series = q.mul(-1382f / 155925f).add(62f / 2835f).mul(q).add(-17f / 315f).mul(q)
-                .add(2f / 15f).mul(q).add(-1f / 3f).mul(q).add(1f);
-        return big.blend(series, q.lt(SERIES_Q));
+        return VectorMath.tanhOverR(q);
     }
 
     private static FloatVector dh(RadialProfile p, FloatVector q, FloatVector h) {
         if (p == RadialProfile.ALG) {
             return h.mul(h).mul(h).mul(-0.5f);
         }
-        FloatVector r = q.sqrt();
-        FloatVector t = VectorMath.tanh(r);
-        FloatVector s = t.mul(t).neg().add(1f);
-        FloatVector big = r.mul(s).sub(t).div(r.mul(r).mul(r).mul(2f));
-        FloatVector series = q.mul(-1382f / 31185f).add(248f / 2835f).mul(q).add(-17f / 105f).mul(q)
-                .add(4f / 15f).mul(q).add(-1f / 3f);
-        VectorMask<Float> small = q.lt(SERIES_Q);
-        return big.blend(series, small);
+        return VectorMath.tanhOverRDerivative(q, h);
     }
 
     /** z = h(q) y for samples [from, to) and channels [0, vectorChannels(n)). */

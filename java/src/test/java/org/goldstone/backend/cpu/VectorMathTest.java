@@ -27,7 +27,7 @@ class VectorMathTest {
     }
 
     @Test
-    void tanhIsAccurateToAFewUlps() {
+    void tanhIsAccurateToEightUlps() {
         assumeTrue(CpuEquivLinear.SIMD, "jdk.incubator.vector not enabled");
         float[] x = grid(), t = run(x);
         double worst = 0;
@@ -42,7 +42,7 @@ class VectorMathTest {
         }
         double w = worst;
         int a = at;
-        assertTrue(w <= 4, () -> "tanh(" + x[a] + ") = " + t[a] + " vs " + Math.tanh(x[a]) + ": " + w + " ulps");
+        assertTrue(w <= 8, () -> "tanh(" + x[a] + ") = " + t[a] + " vs " + Math.tanh(x[a]) + ": " + w + " ulps");
     }
 
     @Test
