@@ -159,8 +159,8 @@ public class TrainStepBench {
                     fdErr, FD_RTOL));
         }
         System.out.printf(Locale.ROOT, "# check %s: params %d, loss fp32 %.9g fp64 %.9g (rel %.2e), grad fp32 vs"
-                + " fp64 rel %.2e; fp64 grad.d %.9g vs central diff %.9g (rel %.2e)%n", label(), p, loss32, loss64,
-                lossErr, gradErr, analytic, numeric, fdErr);
+                + " fp64 rel %.2e; fp64 grad.d %.9g vs central diff %.9g (rel %.2e); fp32 workspace %.1f MiB%n",
+                label(), p, loss32, loss64, lossErr, gradErr, analytic, numeric, fdErr, ws.bytes() / 1048576.0);
     }
 
     /** One training step; the loss sum is returned so the work is not dead code. */

@@ -157,6 +157,18 @@ public final class FeedForwardNet {
             labels = backend.allocate(dtype, maxBatch);
         }
 
+        /** Device memory held by this workspace (activations, saved buffers, gradient buffers), in bytes. */
+        public long bytes() {
+            long elements = 2L * gradA.length() + labels.length();
+            for (DeviceBuffer a : acts) {
+                elements += a.length();
+            }
+            for (DeviceBuffer b : saved) {
+                elements += b == null ? 0 : b.length();
+            }
+            return elements * dtype.bytes();
+        }
+
         public Backend backend() {
             return backend;
         }
