@@ -149,9 +149,7 @@ final class TrainOptions {
                 return synthetic();
             }
             case "fashion-mnist":
-                return new Loaded(fashion(FashionMnist.locate(dataDir).orElseThrow(() ->
-                        new org.goldstone.data.DataException("Fashion-MNIST: expected the IDX files in "
-                                + FashionMnist.DEFAULT_DIR + " or --data DIR, found none"))), "fashion-mnist");
+                return new Loaded(fashion(requiredFashionDir()), "fashion-mnist");
             case "synthetic":
                 return synthetic();
             default:
@@ -183,8 +181,12 @@ final class TrainOptions {
         if (name.equals("synthetic")) {
             return SyntheticTasks.defaultTask(seed);
         }
-        return fashion(FashionMnist.locate(dataDir).orElseThrow(() -> new org.goldstone.data.DataException(
-                "Fashion-MNIST: expected the IDX files in " + FashionMnist.DEFAULT_DIR + " or --data DIR, found none")));
+        return fashion(requiredFashionDir());
+    }
+
+    private Path requiredFashionDir() {
+        return FashionMnist.locate(dataDir).orElseThrow(() -> new org.goldstone.data.DataException(
+                "Fashion-MNIST: expected the IDX files in " + FashionMnist.DEFAULT_DIR + " or --data DIR, found none"));
     }
 
     TrainConfig config(int inputs, int classes, String datasetName) {

@@ -107,17 +107,8 @@ final class CpuPointwise implements PointwiseOps {
         require("beta", beta, rows);
         for (int c = 0; c < cols; c++) {
             int o = c * rows;
-            double mean = 0;
-            for (int i = 0; i < rows; i++) {
-                mean += y.get(o + i);
-            }
-            mean /= rows;
-            double var = 0;
-            for (int i = 0; i < rows; i++) {
-                double d = y.get(o + i) - mean;
-                var += d * d;
-            }
-            double inv = 1.0 / Math.sqrt(var / rows + eps);
+            double[] mi = meanAndInverseStd(y, o, rows, eps);
+            double mean = mi[0], inv = mi[1];
             for (int i = 0; i < rows; i++) {
                 z.set(o + i, gamma.get(i) * (y.get(o + i) - mean) * inv + beta.get(i));
             }
@@ -135,17 +126,8 @@ final class CpuPointwise implements PointwiseOps {
         double[] xhat = new double[rows], dxhat = new double[rows], sg = new double[rows], sb = new double[rows];
         for (int c = 0; c < cols; c++) {
             int o = c * rows;
-            double mean = 0;
-            for (int i = 0; i < rows; i++) {
-                mean += y.get(o + i);
-            }
-            mean /= rows;
-            double var = 0;
-            for (int i = 0; i < rows; i++) {
-                double d = y.get(o + i) - mean;
-                var += d * d;
-            }
-            double inv = 1.0 / Math.sqrt(var / rows + eps);
+            double[] mi = meanAndInverseStd(y, o, rows, eps);
+            double mean = mi[0], inv = mi[1];
             double meanD = 0, meanDX = 0;
             for (int i = 0; i < rows; i++) {
                 xhat[i] = (y.get(o + i) - mean) * inv;
@@ -167,6 +149,21 @@ final class CpuPointwise implements PointwiseOps {
             gg.set(i, sg[i]);
             gb.set(i, sb[i]);
         }
+    }
+
+    /** Mean and 1/sqrt(biased variance + eps) of y[o .. o + rows). */
+    private static double[] meanAndInverseStd(CpuBuffer y, int o, int rows, double eps) {
+        double mean = 0;
+        for (int i = 0; i < rows; i++) {
+            mean += y.get(o + i);
+        }
+        mean /= rows;
+        double var = 0;
+        for (int i = 0; i < rows; i++) {
+            double d = y.get(o + i) - mean;
+            var += d * d;
+        }
+        return new double[] {mean, 1.0 / Math.sqrt(var / rows + eps)};
     }
 
     private static void require(String what, CpuBuffer buf, long expected) {
