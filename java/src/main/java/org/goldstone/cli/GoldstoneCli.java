@@ -1,7 +1,6 @@
 package org.goldstone.cli;
 
 import java.io.PrintWriter;
-import org.goldstone.GoldstoneException;
 import org.goldstone.NonFiniteException;
 import org.goldstone.backend.BackendException;
 import org.goldstone.data.DataException;
@@ -59,7 +58,7 @@ public final class GoldstoneCli implements Runnable {
         if (e instanceof IllegalArgumentException) {
             return EXIT_USAGE;
         }
-        return e instanceof GoldstoneException ? 1 : 1;
+        return 1;
     }
 
     private static String oneLine(Throwable e) {

@@ -6,9 +6,12 @@ import org.goldstone.backend.Backend;
 import org.goldstone.data.Split;
 import org.goldstone.train.TrainConfig;
 import org.goldstone.train.Trainer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code goldstone train}: every option of the engine; new runs or {@code --resume DIR}. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -33,6 +36,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Stack traces on errors.")
     boolean verbose;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         try (Backend be = RunLauncher.openBackend(backend, System.out)) {
@@ -42,8 +48,9 @@ final class TrainCommand implements Callable<Integer> {
                 TrainConfig saved = Trainer.latestConfig(resume);
                 options.seed = saved.seed();
                 data = options.loadNamed(saved.dataset());
-                trainer = Trainer.resume(resume, data, be, options.epochs > 1 ? options.epochs : 0,
-                        options.maxSteps > 0 ? options.maxSteps : -1);
+                CommandLine.ParseResult given = spec.commandLine().getParseResult();
+                trainer = Trainer.resume(resume, data, be, given.hasMatchedOption("--epochs") ? options.epochs : 0,
+                        given.hasMatchedOption("--max-steps") ? options.maxSteps : -1);
                 System.out.println("resuming: " + resume);
             } else {
                 TrainOptions.Loaded loaded = options.loadData(System.out);

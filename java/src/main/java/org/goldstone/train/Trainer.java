@@ -299,7 +299,12 @@ public final class Trainer {
         return new double[] {sum / set.size(), correct / (double) set.size()};
     }
 
+    /** Saves the current state; refuses (and keeps the earlier checkpoints) if a parameter is not finite. */
     private Path saveCheckpoint() {
+        int bad = be.reduce().firstNonFinite(params);
+        if (bad >= 0) {
+            throw new NonFiniteException(position.step(), net.layers().get(net.layerOf(bad)).name(), "parameter");
+        }
         return store.save(position.step(), Checkpoint.tensors(net, be, params, optimizer.state()),
                 Checkpoint.metadata(cfg, position));
     }
