@@ -51,8 +51,8 @@ final class DemoCommand implements Callable<Integer> {
         try (Backend be = RunLauncher.openBackend("cpu", System.out)) {
             TrainOptions.Loaded loaded = options.loadData(System.out);
             Split data = loaded.split();
-            if (loaded.name().equals("synthetic") && options.epochs < 20) {
-                options.epochs = 20;                      // the synthetic task has only 32 steps per epoch
+            if (loaded.name().equals("synthetic") && options.epochs < 40) {
+                options.epochs = 40;                      // the synthetic task has only 32 steps per epoch
             }
             TrainConfig cfg = options.config(data.train().features(), data.train().classes(), loaded.name());
             Path dir = out != null ? out : RunLauncher.defaultRunDir("demo");
