@@ -1,0 +1,13 @@
+package org.goldstone.spectral;
+
+/**
+ * A real symmetric linear operator on R^P, applied matrix-free: the loss Hessian, its Gauss-Newton part, or a test
+ * matrix. Vectors are fp64 host arrays (the estimators keep their bookkeeping in fp64 whatever the device dtype).
+ */
+public interface SymmetricOperator {
+    /** P, the dimension. */
+    int dimension();
+
+    /** {@code out = A v}. v: read. out: modified (never aliases v). */
+    void apply(double[] v, double[] out);
+}
