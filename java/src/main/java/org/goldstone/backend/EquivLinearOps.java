@@ -20,16 +20,18 @@ public interface EquivLinearOps {
     /**
      * U(1) forward {@code Y = W Z} for complex W (m x n) stored planar: elements [0, mn) hold Re W, [mn, 2mn) Im W,
      * each column-major. Z (n channels) and Y (m channels) use the unit layout with k = 2 (Re, Im) over
-     * {@code batch} samples. W, Z: read. Y: modified.
+     * {@code batch} samples. {@code Y = W Z + beta Y}, beta 0 or 1. W, Z: read. Y: modified.
      */
-    void complexForward(int m, int n, int batch, DeviceBuffer w, DeviceBuffer z, DeviceBuffer y);
-
-    /** U(1) backward to the input: {@code G_Z = W^H G_Y} (SCIENCE a.8). W, G_Y: read. G_Z: modified. */
-    void complexBackwardData(int m, int n, int batch, DeviceBuffer w, DeviceBuffer gy, DeviceBuffer gz);
+    void complexForward(int m, int n, int batch, DeviceBuffer w, DeviceBuffer z, double beta, DeviceBuffer y);
 
     /**
-     * U(1) weight gradient {@code G_W = G_Y Z^H}, packed as in SCIENCE conventions (Re part = dL/dRe W,
-     * Im part = dL/dIm W), planar like W. G_Y, Z: read. G_W: modified (overwritten).
+     * U(1) backward to the input: {@code G_Z = W^H G_Y + beta G_Z} (SCIENCE a.8). W, G_Y: read. G_Z: modified.
      */
-    void complexBackwardWeight(int m, int n, int batch, DeviceBuffer gy, DeviceBuffer z, DeviceBuffer gw);
+    void complexBackwardData(int m, int n, int batch, DeviceBuffer w, DeviceBuffer gy, double beta, DeviceBuffer gz);
+
+    /**
+     * U(1) weight gradient {@code G_W = G_Y Z^H + beta G_W}, packed as in SCIENCE conventions (Re part = dL/dRe W,
+     * Im part = dL/dIm W), planar like W. G_Y, Z: read. G_W: modified.
+     */
+    void complexBackwardWeight(int m, int n, int batch, DeviceBuffer gy, DeviceBuffer z, double beta, DeviceBuffer gw);
 }

@@ -21,4 +21,15 @@ public interface LossOps {
      */
     Value meanSquaredError(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer grad,
                            int classes, int batch, double scale);
+
+    /**
+     * R-operator of the cross-entropy gradient (SCIENCE d.1): {@code R{G_o} = scale (p * R{o} - p (p . R{o}))}
+     * per sample, p = softmax(o). This is also the loss-head Hessian applied to R{o} (Gauss-Newton product).
+     * logits, rLogits: read. rGrad: modified.
+     */
+    void softmaxCrossEntropyRop(DeviceBuffer logits, DeviceBuffer rLogits, DeviceBuffer rGrad, int classes, int batch,
+                                double scale);
+
+    /** R-operator of the squared-error gradient: {@code R{G_o} = scale R{o}}. rLogits: read. rGrad: modified. */
+    void meanSquaredErrorRop(DeviceBuffer rLogits, DeviceBuffer rGrad, int classes, int batch, double scale);
 }

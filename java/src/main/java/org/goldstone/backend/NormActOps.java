@@ -16,4 +16,14 @@ public interface NormActOps {
      * (may alias gz: each unit is read before it is written).
      */
     void backward(Radial radial, DeviceBuffer y, DeviceBuffer gz, DeviceBuffer gy, UnitShape s);
+
+    /**
+     * R-operator of the backward pass (SCIENCE d.1, a.3): with w = R{y}, G = G_z and R{G} = R{G_z},
+     * {@code R{G_y} = J(y) R{G} + (D_w J) G}, where
+     * {@code (D_w J) G = 2 h' (y.w) G + 4 h'' (y.w)(y.G) y + 2 h' [(w.G) y + (y.G) w]}.
+     * The forward R-pass needs no op of its own: {@code R{z} = J(y) R{y}} is {@link #backward} applied to R{y},
+     * since J is symmetric. y, ry, gz, rgz: read. rgy: modified (no aliasing).
+     */
+    void ropBackward(Radial radial, DeviceBuffer y, DeviceBuffer ry, DeviceBuffer gz, DeviceBuffer rgz,
+                     DeviceBuffer rgy, UnitShape s);
 }

@@ -21,6 +21,14 @@ public interface PointwiseOps {
                             int elements);
 
     /**
+     * R-operator of {@link #activationBackward}: {@code R{gy} = act'(y) R{gz} + act''(y) R{y} gz}, with
+     * z = act(y). The forward R-pass {@code R{z} = act'(y) R{y}} is {@link #activationBackward} applied to R{y}.
+     * y, z, ry, gz, rgz: read. rgy: modified.
+     */
+    void activationRopBackward(Activation act, DeviceBuffer y, DeviceBuffer z, DeviceBuffer ry, DeviceBuffer gz,
+                               DeviceBuffer rgz, DeviceBuffer rgy, int elements);
+
+    /**
      * Layer normalization per column: {@code z = gamma * (y - mean) / sqrt(var + eps) + beta}, mean and the
      * biased variance over the {@code rows} features. y, gamma, beta: read. z: modified.
      */

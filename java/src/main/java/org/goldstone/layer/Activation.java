@@ -21,6 +21,11 @@ public enum Activation {
         }
     }
 
+    /** Second derivative at y, given z = apply(y): tanh'' = -2 z (1 - z^2); 0 for ReLU (away from 0) and identity. */
+    public double secondDerivative(double y, double z) {
+        return this == TANH ? -2 * z * (1 - z * z) : 0.0;
+    }
+
     /**
      * tanh to a few ulps, faster than {@link Math#tanh} (which the JIT does not intrinsify): for |y| >= 1/2 the
      * form 1 - 2/(e^{2|y|} + 1) has no cancellation and uses the intrinsic exp; below that, Math.tanh.

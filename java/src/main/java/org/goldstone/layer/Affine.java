@@ -83,4 +83,34 @@ public final class Affine implements Layer {
             be.equivLinear().gemm(true, false, in, batch, out, params.slice(0, out * in), gy, 0.0, gx);  // W^T G_y
         }
     }
+
+    @Override
+    public void forwardR(Backend be, DeviceBuffer params, DeviceBuffer v, DeviceBuffer x, DeviceBuffer y,
+                         DeviceBuffer saved, DeviceBuffer rx, DeviceBuffer ry, DeviceBuffer rSaved, int batch) {
+        be.equivLinear().gemm(false, false, out, batch, in, v.slice(0, out * in), x, 0.0, ry);        // V_W x
+        if (rx != null) {
+            be.equivLinear().gemm(false, false, out, batch, in, params.slice(0, out * in), rx, 1.0, ry); // + W R{x}
+        }
+        if (bias) {
+            be.pointwise().addBiasInPlace(ry, v.slice(out * in, out), out, batch);                    // + V_b
+        }
+    }
+
+    @Override
+    public void backwardR(Backend be, DeviceBuffer params, DeviceBuffer v, DeviceBuffer x, DeviceBuffer y,
+                          DeviceBuffer saved, DeviceBuffer rx, DeviceBuffer ry, DeviceBuffer rSaved, DeviceBuffer gy,
+                          DeviceBuffer rgy, DeviceBuffer rgx, DeviceBuffer rgp, int batch) {
+        DeviceBuffer rgw = rgp.slice(0, out * in);
+        be.equivLinear().gemm(false, true, out, in, batch, rgy, x, 0.0, rgw);           // R{G_y} x^T
+        if (rx != null) {
+            be.equivLinear().gemm(false, true, out, in, batch, gy, rx, 1.0, rgw);       // + G_y R{x}^T
+        }
+        if (bias) {
+            be.pointwise().sumColumns(rgy, rgp.slice(out * in, out), out, batch, 0.0);
+        }
+        if (rgx != null) {
+            be.equivLinear().gemm(true, false, in, batch, out, v.slice(0, out * in), gy, 0.0, rgx);        // V^T G_y
+            be.equivLinear().gemm(true, false, in, batch, out, params.slice(0, out * in), rgy, 1.0, rgx);  // + W^T R{G_y}
+        }
+    }
 }

@@ -126,4 +126,59 @@ public final class DenseBlock implements Layer {
             }
         }
     }
+
+    /** R{y} (pre-activation), G_y and R{G_y} per sample. */
+    @Override
+    public int rSavedSize() {
+        return 3 * out;
+    }
+
+    private void requireNoLayerNorm() {
+        if (layerNorm) {
+            throw new org.goldstone.GoldstoneException(name + ": the R-operator (Hessian-vector product) of layer"
+                    + " normalization is not implemented; expected a block without --layer-norm");
+        }
+    }
+
+    @Override
+    public void forwardR(Backend be, DeviceBuffer p, DeviceBuffer v, DeviceBuffer x, DeviceBuffer z,
+                         DeviceBuffer saved, DeviceBuffer rx, DeviceBuffer rz, DeviceBuffer rSaved, int batch) {
+        requireNoLayerNorm();
+        int cells = out * batch;
+        DeviceBuffer ry = rSaved.slice(0, cells);
+        be.equivLinear().gemm(false, false, out, batch, in, v.slice(0, out * in), x, 0.0, ry);
+        if (rx != null) {
+            be.equivLinear().gemm(false, false, out, batch, in, p.slice(0, out * in), rx, 1.0, ry);
+        }
+        be.pointwise().addBiasInPlace(ry, v.slice(out * in, out), out, batch);
+        DeviceBuffer y = saved.slice(0, cells), a = saved.slice(cells, cells);
+        be.pointwise().activationBackward(act, y, a, ry, rz, cells);             // R{a} = act'(y) R{y}
+        if (residual && rx != null) {
+            be.reduce().axpyInPlace(1.0, rx, rz);
+        }
+    }
+
+    @Override
+    public void backwardR(Backend be, DeviceBuffer p, DeviceBuffer v, DeviceBuffer x, DeviceBuffer z,
+                          DeviceBuffer saved, DeviceBuffer rx, DeviceBuffer rz, DeviceBuffer rSaved, DeviceBuffer gz,
+                          DeviceBuffer rgz, DeviceBuffer rgx, DeviceBuffer rgp, int batch) {
+        requireNoLayerNorm();
+        int cells = out * batch;
+        DeviceBuffer y = saved.slice(0, cells), a = saved.slice(cells, cells);
+        DeviceBuffer ry = rSaved.slice(0, cells), gy = rSaved.slice(cells, cells), rgy = rSaved.slice(2 * cells, cells);
+        be.pointwise().activationBackward(act, y, a, gz, gy, cells);                   // G_y
+        be.pointwise().activationRopBackward(act, y, a, ry, gz, rgz, rgy, cells);      // R{G_y}
+        be.equivLinear().gemm(false, true, out, in, batch, rgy, x, 0.0, rgp.slice(0, out * in));
+        if (rx != null) {
+            be.equivLinear().gemm(false, true, out, in, batch, gy, rx, 1.0, rgp.slice(0, out * in));
+        }
+        be.pointwise().sumColumns(rgy, rgp.slice(out * in, out), out, batch, 0.0);
+        if (rgx != null) {
+            be.equivLinear().gemm(true, false, in, batch, out, v.slice(0, out * in), gy, 0.0, rgx);
+            be.equivLinear().gemm(true, false, in, batch, out, p.slice(0, out * in), rgy, 1.0, rgx);
+            if (residual) {
+                be.reduce().axpyInPlace(1.0, rgz, rgx);
+            }
+        }
+    }
 }

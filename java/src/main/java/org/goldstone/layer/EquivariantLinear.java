@@ -74,7 +74,7 @@ public final class EquivariantLinear implements Layer {
     @Override
     public void forward(Backend be, DeviceBuffer w, DeviceBuffer z, DeviceBuffer y, DeviceBuffer saved, int batch) {
         if (complex) {
-            be.equivLinear().complexForward(m, n, batch, w, z, y);
+            be.equivLinear().complexForward(m, n, batch, w, z, 0.0, y);
         } else {
             be.equivLinear().gemm(false, false, m, batch * k, n, w, z, 0.0, y);
         }
@@ -84,14 +84,57 @@ public final class EquivariantLinear implements Layer {
     public void backward(Backend be, DeviceBuffer w, DeviceBuffer z, DeviceBuffer y, DeviceBuffer saved,
                          DeviceBuffer gy, DeviceBuffer gz, DeviceBuffer gw, int batch) {
         if (complex) {
-            be.equivLinear().complexBackwardWeight(m, n, batch, gy, z, gw);
+            be.equivLinear().complexBackwardWeight(m, n, batch, gy, z, 0.0, gw);
             if (gz != null) {
-                be.equivLinear().complexBackwardData(m, n, batch, w, gy, gz);
+                be.equivLinear().complexBackwardData(m, n, batch, w, gy, 0.0, gz);
             }
         } else {
             be.equivLinear().gemm(false, true, m, n, batch * k, gy, z, 0.0, gw);         // G_W = G_Y Z^T
             if (gz != null) {
                 be.equivLinear().gemm(true, false, n, batch * k, m, w, gy, 0.0, gz);     // G_Z = W^T G_Y
+            }
+        }
+    }
+
+    @Override
+    public void forwardR(Backend be, DeviceBuffer w, DeviceBuffer v, DeviceBuffer z, DeviceBuffer y,
+                         DeviceBuffer saved, DeviceBuffer rz, DeviceBuffer ry, DeviceBuffer rSaved, int batch) {
+        // R{Y} = V Z + W R{Z}
+        if (complex) {
+            be.equivLinear().complexForward(m, n, batch, v, z, 0.0, ry);
+            if (rz != null) {
+                be.equivLinear().complexForward(m, n, batch, w, rz, 1.0, ry);
+            }
+        } else {
+            be.equivLinear().gemm(false, false, m, batch * k, n, v, z, 0.0, ry);
+            if (rz != null) {
+                be.equivLinear().gemm(false, false, m, batch * k, n, w, rz, 1.0, ry);
+            }
+        }
+    }
+
+    @Override
+    public void backwardR(Backend be, DeviceBuffer w, DeviceBuffer v, DeviceBuffer z, DeviceBuffer y,
+                          DeviceBuffer saved, DeviceBuffer rz, DeviceBuffer ry, DeviceBuffer rSaved, DeviceBuffer gy,
+                          DeviceBuffer rgy, DeviceBuffer rgz, DeviceBuffer rgw, int batch) {
+        // R{G_W} = R{G_Y} Z^H + G_Y R{Z}^H;  R{G_Z} = V^H G_Y + W^H R{G_Y}
+        if (complex) {
+            be.equivLinear().complexBackwardWeight(m, n, batch, rgy, z, 0.0, rgw);
+            if (rz != null) {
+                be.equivLinear().complexBackwardWeight(m, n, batch, gy, rz, 1.0, rgw);
+            }
+            if (rgz != null) {
+                be.equivLinear().complexBackwardData(m, n, batch, v, gy, 0.0, rgz);
+                be.equivLinear().complexBackwardData(m, n, batch, w, rgy, 1.0, rgz);
+            }
+        } else {
+            be.equivLinear().gemm(false, true, m, n, batch * k, rgy, z, 0.0, rgw);
+            if (rz != null) {
+                be.equivLinear().gemm(false, true, m, n, batch * k, gy, rz, 1.0, rgw);
+            }
+            if (rgz != null) {
+                be.equivLinear().gemm(true, false, n, batch * k, m, v, gy, 0.0, rgz);
+                be.equivLinear().gemm(true, false, n, batch * k, m, w, rgy, 1.0, rgz);
             }
         }
     }

@@ -46,10 +46,34 @@ public interface Layer {
                  int batch);
 
     /**
-     * Backward pass. params, in, out: read. saved: read, except the layer's own scratch rows. gradOut: read, may be used as scratch (its contents are
-     * undefined afterwards). gradIn: modified, or null when the input gradient is not needed. gradParams:
-     * modified (overwritten, not accumulated).
+     * Backward pass. params, in, out: read. saved: read, except the layer's own scratch rows. gradOut: read
+     * (left intact: the R-pass reads it afterwards). gradIn: modified, or null when the input gradient is not
+     * needed. gradParams: modified (overwritten, not accumulated).
      */
     void backward(Backend backend, DeviceBuffer params, DeviceBuffer in, DeviceBuffer out, DeviceBuffer saved,
                   DeviceBuffer gradOut, DeviceBuffer gradIn, DeviceBuffer gradParams, int batch);
+
+    /** Extra per-sample elements the R-passes keep (R{pre-activation}, scratch); 0 for most layers. */
+    default int rSavedSize() {
+        return 0;
+    }
+
+    /**
+     * Forward R-pass (Pearlmutter; SCIENCE d.1): {@code rOut = R{out}} for the parameter direction {@code v} (this
+     * layer's slice of it) and the input perturbation {@code rIn = R{in}} (null when the input is data, R{in} = 0).
+     * params, v, in, out, saved, rIn: read. rOut, rSaved: modified.
+     */
+    void forwardR(Backend backend, DeviceBuffer params, DeviceBuffer v, DeviceBuffer in, DeviceBuffer out,
+                  DeviceBuffer saved, DeviceBuffer rIn, DeviceBuffer rOut, DeviceBuffer rSaved, int batch);
+
+    /**
+     * Backward R-pass, after {@link #backward} of the same step: from G_out and R{G_out} it writes R{G_in}
+     * (skipped when rGradIn is null) and R{G_params} (overwritten), the layer's block of the Hessian-vector
+     * product. params, v, in, out, saved, rIn, gradOut, rGradOut: read. rSaved (scratch), rGradIn,
+     * rGradParams: modified.
+     */
+    void backwardR(Backend backend, DeviceBuffer params, DeviceBuffer v, DeviceBuffer in, DeviceBuffer out,
+                   DeviceBuffer saved, DeviceBuffer rIn, DeviceBuffer rOut, DeviceBuffer rSaved,
+                   DeviceBuffer gradOut, DeviceBuffer rGradOut, DeviceBuffer rGradIn, DeviceBuffer rGradParams,
+                   int batch);
 }

@@ -68,4 +68,29 @@ public final class NormAct implements Layer {
             be.normAct().backward(radial, y, gz, gy, new UnitShape(channels, batch, k));
         }
     }
+
+    @Override
+    public void forwardR(Backend be, DeviceBuffer params, DeviceBuffer v, DeviceBuffer y, DeviceBuffer z,
+                         DeviceBuffer saved, DeviceBuffer ry, DeviceBuffer rz, DeviceBuffer rSaved, int batch) {
+        if (ry == null) {
+            be.reduce().fill(rz, 0.0);
+            return;
+        }
+        be.normAct().backward(radial, y, ry, rz, new UnitShape(channels, batch, k));   // R{z} = J(y) R{y}, J symmetric
+    }
+
+    @Override
+    public void backwardR(Backend be, DeviceBuffer params, DeviceBuffer v, DeviceBuffer y, DeviceBuffer z,
+                          DeviceBuffer saved, DeviceBuffer ry, DeviceBuffer rz, DeviceBuffer rSaved, DeviceBuffer gz,
+                          DeviceBuffer rgz, DeviceBuffer rgy, DeviceBuffer rgp, int batch) {
+        if (rgy == null) {
+            return;
+        }
+        UnitShape s = new UnitShape(channels, batch, k);
+        if (ry == null) {
+            be.normAct().backward(radial, y, rgz, rgy, s);
+        } else {
+            be.normAct().ropBackward(radial, y, ry, gz, rgz, rgy, s);
+        }
+    }
 }

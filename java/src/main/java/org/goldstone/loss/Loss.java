@@ -14,6 +14,10 @@ public sealed interface Loss permits SoftmaxCrossEntropy, MeanSquaredError {
     LossOps.Value apply(Backend backend, DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer grad, int classes,
                         int batch, double scale);
 
+    /** R{G_o}: the loss-head Hessian applied to R{o} (scaled like {@link #apply}). rGrad: modified. */
+    void rop(Backend backend, DeviceBuffer logits, DeviceBuffer rLogits, DeviceBuffer rGrad, int classes, int batch,
+             double scale);
+
     /** "ce" / "xent" / "cross-entropy" or "mse". */
     static Loss parse(String text) {
         switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {

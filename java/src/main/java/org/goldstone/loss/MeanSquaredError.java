@@ -16,4 +16,10 @@ public record MeanSquaredError() implements Loss {
                                int batch, double scale) {
         return be.loss().meanSquaredError(logits, labels, grad, classes, batch, scale);
     }
+
+    @Override
+    public void rop(Backend be, DeviceBuffer logits, DeviceBuffer rLogits, DeviceBuffer rGrad, int classes, int batch,
+                    double scale) {
+        be.loss().meanSquaredErrorRop(rLogits, rGrad, classes, batch, scale);
+    }
 }

@@ -16,4 +16,10 @@ public record SoftmaxCrossEntropy() implements Loss {
                                int batch, double scale) {
         return be.loss().softmaxCrossEntropy(logits, labels, grad, classes, batch, scale);
     }
+
+    @Override
+    public void rop(Backend be, DeviceBuffer logits, DeviceBuffer rLogits, DeviceBuffer rGrad, int classes, int batch,
+                    double scale) {
+        be.loss().softmaxCrossEntropyRop(logits, rLogits, rGrad, classes, batch, scale);
+    }
 }

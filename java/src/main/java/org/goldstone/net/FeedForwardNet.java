@@ -134,6 +134,9 @@ public final class FeedForwardNet {
         final DeviceBuffer[] acts;
         final DeviceBuffer[] saved;
         final DeviceBuffer gradA, gradB, labels;
+        /** R-pass buffers, allocated on the first Hessian-vector product. */
+        DeviceBuffer[] rActs, rSaved;
+        DeviceBuffer rGradA, rGradB, scratchParams;
 
         Workspace(Backend backend, DType dtype, int maxBatch) {
             if (maxBatch < 1) {
@@ -155,6 +158,22 @@ public final class FeedForwardNet {
             gradA = backend.allocate(dtype, widest * maxBatch);
             gradB = backend.allocate(dtype, widest * maxBatch);
             labels = backend.allocate(dtype, maxBatch);
+        }
+
+        void ensureR() {
+            if (rActs != null) {
+                return;
+            }
+            rActs = new DeviceBuffer[layers.size() + 1];
+            rSaved = new DeviceBuffer[layers.size()];
+            for (int i = 0; i < layers.size(); i++) {
+                Layer l = layers.get(i);
+                rActs[i + 1] = backend.allocate(dtype, l.outputSize() * maxBatch);
+                rSaved[i] = l.rSavedSize() > 0 ? backend.allocate(dtype, l.rSavedSize() * maxBatch) : null;
+            }
+            rGradA = backend.allocate(dtype, gradA.length());
+            rGradB = backend.allocate(dtype, gradA.length());
+            scratchParams = backend.allocate(dtype, paramCount);
         }
 
         /** Device memory held by this workspace (activations, saved buffers, gradient buffers), in bytes. */
@@ -229,6 +248,12 @@ public final class FeedForwardNet {
     public LossOps.Value lossAndGradient(Workspace ws, DeviceBuffer params, DeviceBuffer grad, Loss loss, int batch) {
         requireParams(grad);
         LossOps.Value value = evaluate(ws, params, loss, batch);
+        backwardFrom(ws, params, grad, batch);
+        return value;
+    }
+
+    /** Backward pass from the output gradient in gradA down to the parameter gradient (overwritten). */
+    private void backwardFrom(Workspace ws, DeviceBuffer params, DeviceBuffer grad, int batch) {
         DeviceBuffer gOut = ws.gradA, gIn = ws.gradB;
         for (int i = layers.size() - 1; i >= 0; i--) {
             Layer l = layers.get(i);
@@ -241,7 +266,80 @@ public final class FeedForwardNet {
             gOut = gIn;
             gIn = t;
         }
+    }
+
+    /** The forward R-pass of the loaded batch along parameter direction v; returns R{logits}. */
+    private DeviceBuffer forwardR(Workspace ws, DeviceBuffer params, DeviceBuffer v, int batch) {
+        ws.ensureR();
+        DeviceBuffer rIn = null;                                // the data does not move with theta
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            DeviceBuffer saved = ws.saved[i] == null ? null : ws.saved[i].slice(0, l.savedSize() * batch);
+            DeviceBuffer rSaved = ws.rSaved[i] == null ? null : ws.rSaved[i].slice(0, l.rSavedSize() * batch);
+            DeviceBuffer rOut = ws.rActs[i + 1].slice(0, l.outputSize() * batch);
+            l.forwardR(ws.backend, params.slice(offsets[i], l.paramCount()), v.slice(offsets[i], l.paramCount()),
+                    ws.activation(i, batch), ws.activation(i + 1, batch), saved, rIn, rOut, rSaved, batch);
+            rIn = rOut;
+        }
+        return rIn;
+    }
+
+    /**
+     * Exact Hessian-vector product of the mean loss of the loaded batch (Pearlmutter's R-operator, SCIENCE d.1):
+     * one forward pass, one forward R-pass, and a backward pass that carries G and R{G} together. Writes the
+     * gradient into {@code grad} and H v into {@code hv} (both overwritten; no weight decay: callers add lambda v).
+     * params, v: read. grad, hv: modified. Returns the summed loss.
+     */
+    public LossOps.Value hessianVector(Workspace ws, DeviceBuffer params, DeviceBuffer v, DeviceBuffer grad,
+                                       DeviceBuffer hv, Loss loss, int batch) {
+        requireParams(v);
+        requireParams(grad);
+        requireParams(hv);
+        LossOps.Value value = evaluate(ws, params, loss, batch);     // forward; G_o in gradA
+        DeviceBuffer rLogits = forwardR(ws, params, v, batch);
+        int classes = spec.classes();
+        loss.rop(ws.backend, ws.activation(layers.size(), batch), rLogits, ws.rGradA.slice(0, classes * batch),
+                classes, batch, 1.0 / batch);
+        DeviceBuffer gOut = ws.gradA, gIn = ws.gradB, rgOut = ws.rGradA, rgIn = ws.rGradB;
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            Layer l = layers.get(i);
+            DeviceBuffer saved = ws.saved[i] == null ? null : ws.saved[i].slice(0, l.savedSize() * batch);
+            DeviceBuffer rSaved = ws.rSaved[i] == null ? null : ws.rSaved[i].slice(0, l.rSavedSize() * batch);
+            DeviceBuffer p = params.slice(offsets[i], l.paramCount());
+            DeviceBuffer in = ws.activation(i, batch), out = ws.activation(i + 1, batch);
+            DeviceBuffer rIn = i == 0 ? null : ws.rActs[i].slice(0, l.inputSize() * batch);
+            DeviceBuffer rOut = ws.rActs[i + 1].slice(0, l.outputSize() * batch);
+            DeviceBuffer go = gOut.slice(0, l.outputSize() * batch), rgo = rgOut.slice(0, l.outputSize() * batch);
+            DeviceBuffer gi = i == 0 ? null : gIn.slice(0, l.inputSize() * batch);
+            DeviceBuffer rgi = i == 0 ? null : rgIn.slice(0, l.inputSize() * batch);
+            l.backward(ws.backend, p, in, out, saved, go, gi, grad.slice(offsets[i], l.paramCount()), batch);
+            l.backwardR(ws.backend, p, v.slice(offsets[i], l.paramCount()), in, out, saved, rIn, rOut, rSaved, go,
+                    rgo, rgi, hv.slice(offsets[i], l.paramCount()), batch);
+            DeviceBuffer t = gOut;
+            gOut = gIn;
+            gIn = t;
+            t = rgOut;
+            rgOut = rgIn;
+            rgIn = t;
+        }
         return value;
+    }
+
+    /**
+     * Generalized Gauss-Newton product {@code G v = J^T H_out J v} of the mean loss (SCIENCE d.1): forward R-pass to
+     * R{o}, the loss-head Hessian, then an ordinary backward pass. PSD, and zero on every symmetry tangent.
+     * params, v: read. out: modified (overwritten).
+     */
+    public void gaussNewtonVector(Workspace ws, DeviceBuffer params, DeviceBuffer v, DeviceBuffer out, Loss loss,
+                                  int batch) {
+        requireParams(v);
+        requireParams(out);
+        forward(ws, params, batch);
+        DeviceBuffer rLogits = forwardR(ws, params, v, batch);
+        int classes = spec.classes();
+        loss.rop(ws.backend, ws.activation(layers.size(), batch), rLogits, ws.gradA.slice(0, classes * batch),
+                classes, batch, 1.0 / batch);
+        backwardFrom(ws, params, out, batch);
     }
 
     private void requireParams(DeviceBuffer p) {

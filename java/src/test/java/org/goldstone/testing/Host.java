@@ -75,6 +75,28 @@ public final class Host {
             return g;
         }
 
+        /** Exact Hessian-vector product of the mean loss at theta (R-operator). */
+        public double[] hessianVector(double[] theta, double[] v) {
+            backend.write(params, theta);
+            DeviceBuffer vb = backend.allocate(DType.F64, v.length), hv = backend.allocate(DType.F64, v.length);
+            backend.write(vb, v);
+            net.hessianVector(ws, params, vb, grad, hv, loss, batch);
+            double[] out = new double[v.length];
+            backend.read(hv, out);
+            return out;
+        }
+
+        /** Gauss-Newton product of the mean loss at theta. */
+        public double[] gaussNewtonVector(double[] theta, double[] v) {
+            backend.write(params, theta);
+            DeviceBuffer vb = backend.allocate(DType.F64, v.length), out = backend.allocate(DType.F64, v.length);
+            backend.write(vb, v);
+            net.gaussNewtonVector(ws, params, vb, out, loss, batch);
+            double[] r = new double[v.length];
+            backend.read(out, r);
+            return r;
+        }
+
         /** Output of level `level` (0 = input) at theta. */
         public double[] activation(double[] theta, int level) {
             backend.write(params, theta);

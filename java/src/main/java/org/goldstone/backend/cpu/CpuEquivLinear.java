@@ -88,34 +88,36 @@ final class CpuEquivLinear implements EquivLinearOps {
     }
 
     @Override
-    public void complexForward(int m, int n, int batch, DeviceBuffer w, DeviceBuffer z, DeviceBuffer y) {
+    public void complexForward(int m, int n, int batch, DeviceBuffer w, DeviceBuffer z, double beta, DeviceBuffer y) {
         // W = A + iB: Y = A Z + B (iZ), two real GEMMs over the 2*batch columns of the k = 2 layout
         checkComplex(m, n, batch, w, z, y);
         int mn = m * n;
         DeviceBuffer iz = rotated(z, n, batch, 1.0);
-        gemm(false, false, m, 2 * batch, n, w.slice(0, mn), z, 0.0, y);
+        gemm(false, false, m, 2 * batch, n, w.slice(0, mn), z, beta, y);
         gemm(false, false, m, 2 * batch, n, w.slice(mn, mn), iz, 1.0, y);
     }
 
     @Override
-    public void complexBackwardData(int m, int n, int batch, DeviceBuffer w, DeviceBuffer gy, DeviceBuffer gz) {
+    public void complexBackwardData(int m, int n, int batch, DeviceBuffer w, DeviceBuffer gy, double beta,
+                                    DeviceBuffer gz) {
         // W^H = A^T - i B^T: G_Z = A^T G + B^T (-i G)
         checkComplex(m, n, batch, w, gz, gy);
         int mn = m * n;
         DeviceBuffer ig = rotated(gy, m, batch, -1.0);
-        gemm(true, false, n, 2 * batch, m, w.slice(0, mn), gy, 0.0, gz);
+        gemm(true, false, n, 2 * batch, m, w.slice(0, mn), gy, beta, gz);
         gemm(true, false, n, 2 * batch, m, w.slice(mn, mn), ig, 1.0, gz);
     }
 
     @Override
-    public void complexBackwardWeight(int m, int n, int batch, DeviceBuffer gy, DeviceBuffer z, DeviceBuffer gw) {
+    public void complexBackwardWeight(int m, int n, int batch, DeviceBuffer gy, DeviceBuffer z, double beta,
+                                      DeviceBuffer gw) {
         // G_W = G Z^H: Re = Gr Zr^T + Gi Zi^T = G Z^T over all 2*batch columns;
         // Im = Gi Zr^T - Gr Zi^T = G (iZ)^T with iZ = (-Zi, Zr)
         checkComplex(m, n, batch, gw, z, gy);
         int mn = m * n;
         DeviceBuffer iz = rotated(z, n, batch, 1.0);
-        gemm(false, true, m, n, 2 * batch, gy, z, 0.0, gw.slice(0, mn));
-        gemm(false, true, m, n, 2 * batch, gy, iz, 0.0, gw.slice(mn, mn));
+        gemm(false, true, m, n, 2 * batch, gy, z, beta, gw.slice(0, mn));
+        gemm(false, true, m, n, 2 * batch, gy, iz, beta, gw.slice(mn, mn));
     }
 
     private static void checkComplex(int m, int n, int batch, DeviceBuffer w, DeviceBuffer z, DeviceBuffer y) {

@@ -69,6 +69,51 @@ final class CpuLoss implements LossOps {
         return new Value(sum, correct);
     }
 
+    @Override
+    public void softmaxCrossEntropyRop(DeviceBuffer logitsBuf, DeviceBuffer rLogitsBuf, DeviceBuffer rGradBuf,
+                                       int classes, int batch, double scale) {
+        CpuBuffer o = CpuBuffer.of(logitsBuf), ro = CpuBuffer.of(rLogitsBuf), rg = CpuBuffer.of(rGradBuf);
+        checkR(o, ro, rg, classes, batch);
+        double[] p = new double[classes];
+        for (int b = 0; b < batch; b++) {
+            int base = b * classes;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                max = Math.max(max, o.get(base + c));
+            }
+            double z = 0;
+            for (int c = 0; c < classes; c++) {
+                p[c] = Math.exp(o.get(base + c) - max);
+                z += p[c];
+            }
+            double pr = 0;
+            for (int c = 0; c < classes; c++) {
+                p[c] /= z;
+                pr += p[c] * ro.get(base + c);
+            }
+            for (int c = 0; c < classes; c++) {
+                rg.set(base + c, scale * p[c] * (ro.get(base + c) - pr));
+            }
+        }
+    }
+
+    @Override
+    public void meanSquaredErrorRop(DeviceBuffer rLogitsBuf, DeviceBuffer rGradBuf, int classes, int batch,
+                                    double scale) {
+        CpuBuffer ro = CpuBuffer.of(rLogitsBuf), rg = CpuBuffer.of(rGradBuf);
+        checkR(ro, ro, rg, classes, batch);
+        for (int i = 0; i < classes * batch; i++) {
+            rg.set(i, scale * ro.get(i));
+        }
+    }
+
+    private static void checkR(CpuBuffer o, CpuBuffer ro, CpuBuffer rg, int classes, int batch) {
+        if (o.length() != classes * batch || ro.length() != classes * batch || rg.length() != classes * batch) {
+            throw new BackendException("loss R-op: expected logits, R{logits} and R{grad} of " + classes + "x" + batch
+                    + ", found " + o.length() + ", " + ro.length() + ", " + rg.length());
+        }
+    }
+
     private static int label(CpuBuffer y, int b, int classes) {
         double v = y.get(b);
         int label = (int) v;

@@ -160,6 +160,44 @@ final class CpuNormAct implements NormActOps {
         }
     }
 
+    @Override
+    public void ropBackward(Radial radial, DeviceBuffer yBuf, DeviceBuffer ryBuf, DeviceBuffer gzBuf,
+                            DeviceBuffer rgzBuf, DeviceBuffer rgyBuf, UnitShape s) {
+        CpuBuffer y = CpuBuffer.of(yBuf), w = CpuBuffer.of(ryBuf), g = CpuBuffer.of(gzBuf);
+        CpuBuffer rg = CpuBuffer.of(rgzBuf), out = CpuBuffer.of(rgyBuf);
+        check(y, s, "y");
+        check(w, s, "R{y}");
+        check(g, s, "G_z");
+        check(rg, s, "R{G_z}");
+        check(out, s, "R{G_y}");
+        int n = s.channels(), k = s.k();
+        parallel.forRange(s.batch(), 1, 2, (from, to) -> {
+            for (int b = from; b < to; b++) {
+                for (int j = 0; j < n; j++) {
+                    int base = b * k * n + j;            // component a at base + a*n
+                    double q = 0, yw = 0, yg = 0, wg = 0, yrg = 0;
+                    for (int a = 0; a < k; a++) {
+                        int i = base + a * n;
+                        double yv = y.get(i), wv = w.get(i), gv = g.get(i);
+                        q += yv * yv;
+                        yw += yv * wv;
+                        yg += yv * gv;
+                        wg += wv * gv;
+                        yrg += yv * rg.get(i);
+                    }
+                    double h = radial.h(q), dh = radial.dh(q), d2h = radial.d2h(q);
+                    double cy = 2 * dh * yrg + 4 * d2h * yw * yg + 2 * dh * wg;   // coefficient of y
+                    double cg = 2 * dh * yw;                                      // of G
+                    double cw = 2 * dh * yg;                                      // of w
+                    for (int a = 0; a < k; a++) {
+                        int i = base + a * n;
+                        out.set(i, h * rg.get(i) + cy * y.get(i) + cg * g.get(i) + cw * w.get(i));
+                    }
+                }
+            }
+        });
+    }
+
     private static void check(CpuBuffer buf, UnitShape s, String what) {
         if (buf.length() != s.elements()) {
             throw new BackendException("norm_act: expected " + what + " with " + s.elements() + " elements ("

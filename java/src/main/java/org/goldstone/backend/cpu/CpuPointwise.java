@@ -97,6 +97,23 @@ final class CpuPointwise implements PointwiseOps {
     }
 
     @Override
+    public void activationRopBackward(Activation act, DeviceBuffer yBuf, DeviceBuffer zBuf, DeviceBuffer ryBuf,
+                                      DeviceBuffer gzBuf, DeviceBuffer rgzBuf, DeviceBuffer rgyBuf, int elements) {
+        CpuBuffer y = CpuBuffer.of(yBuf), z = CpuBuffer.of(zBuf), ry = CpuBuffer.of(ryBuf), gz = CpuBuffer.of(gzBuf);
+        CpuBuffer rgz = CpuBuffer.of(rgzBuf), rgy = CpuBuffer.of(rgyBuf);
+        require("y", y, elements);
+        require("z", z, elements);
+        require("R{y}", ry, elements);
+        require("G_z", gz, elements);
+        require("R{G_z}", rgz, elements);
+        require("R{G_y}", rgy, elements);
+        for (int i = 0; i < elements; i++) {
+            double yi = y.get(i), zi = z.get(i);
+            rgy.set(i, act.derivative(yi, zi) * rgz.get(i) + act.secondDerivative(yi, zi) * ry.get(i) * gz.get(i));
+        }
+    }
+
+    @Override
     public void layerNormForward(DeviceBuffer yBuf, DeviceBuffer gammaBuf, DeviceBuffer betaBuf, DeviceBuffer zBuf,
                                  int rows, int cols, double eps) {
         CpuBuffer y = CpuBuffer.of(yBuf), gamma = CpuBuffer.of(gammaBuf), beta = CpuBuffer.of(betaBuf);

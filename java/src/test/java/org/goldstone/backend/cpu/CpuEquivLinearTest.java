@@ -100,9 +100,9 @@ class CpuEquivLinearTest {
             be.write(wb, w);
             be.write(zb, z);
             be.write(gyb, gy);
-            be.equivLinear().complexForward(m, n, batch, wb, zb, yb);
-            be.equivLinear().complexBackwardData(m, n, batch, wb, gyb, gzb);
-            be.equivLinear().complexBackwardWeight(m, n, batch, gyb, zb, gwb);
+            be.equivLinear().complexForward(m, n, batch, wb, zb, 0.0, yb);
+            be.equivLinear().complexBackwardData(m, n, batch, wb, gyb, 0.0, gzb);
+            be.equivLinear().complexBackwardWeight(m, n, batch, gyb, zb, 0.0, gwb);
             double[] y = new double[2 * m * batch], gz = new double[z.length], gw = new double[w.length];
             be.read(yb, y);
             be.read(gzb, gz);
