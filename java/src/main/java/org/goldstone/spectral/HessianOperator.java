@@ -1,0 +1,204 @@
+package org.goldstone.spectral;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.goldstone.GoldstoneException;
+import org.goldstone.backend.Backend;
+import org.goldstone.backend.DeviceBuffer;
+import org.goldstone.backend.LossOps;
+import org.goldstone.data.Dataset;
+import org.goldstone.loss.Loss;
+import org.goldstone.net.FeedForwardNet;
+import org.goldstone.tensor.DType;
+
+/**
+ * The Hessian (or its generalized Gauss-Newton part) of {@code F(theta) = mean loss over a set of samples +
+ * (lambda/2) |theta|^2} at fixed parameters, as a matrix-free symmetric operator on fp64 host vectors. Each
+ * {@link #apply} runs the network's exact R-operator product (SCIENCE d.1) on the backend, batch by batch, and sums
+ * the batches weighted by their sizes. The samples are fixed at construction (one batch, or a whole data set in
+ * order), so the operator is deterministic.
+ */
+public final class HessianOperator implements SymmetricOperator {
+    /** Which curvature matrix. */
+    public enum Kind { HESSIAN, GAUSS_NEWTON }
+
+    private final FeedForwardNet net;
+    private final Backend be;
+    private final DType dtype;
+    private final Loss loss;
+    private final Kind kind;
+    private final double weightDecay;
+    private final double[] theta;
+    private final Dataset data;
+    private final int[] order;
+    private final int batchSize;
+    private final FeedForwardNet.Workspace ws;
+    private final DeviceBuffer params, vBuf, gBuf, hvBuf;
+    private final float[] xb;
+    private final double[] yb;
+    private long products;
+    private double meanLoss = Double.NaN;
+    private double[] gradient;
+
+    private HessianOperator(FeedForwardNet net, double[] theta, Loss loss, Dataset data, int[] order, int batchSize,
+                            Backend be, DType dtype, double weightDecay, Kind kind) {
+        if (theta.length != net.paramCount()) {
+            throw new GoldstoneException("Hessian operator: expected " + net.paramCount() + " parameters for "
+                    + net.spec().describe() + ", found " + theta.length);
+        }
+        if (data.features() != net.spec().inputs() || data.classes() != net.spec().classes()) {
+            throw new GoldstoneException("Hessian operator: expected data with " + net.spec().inputs() + " features and "
+                    + net.spec().classes() + " classes, found " + data.features() + " and " + data.classes());
+        }
+        if (!(weightDecay >= 0)) {
+            throw new GoldstoneException("Hessian operator: expected weight decay >= 0, found " + weightDecay);
+        }
+        this.net = net;
+        this.theta = theta.clone();
+        this.loss = loss;
+        this.data = data;
+        this.order = order;
+        this.batchSize = Math.min(batchSize, order.length);
+        this.be = be;
+        this.dtype = dtype;
+        this.weightDecay = weightDecay;
+        this.kind = kind;
+        this.ws = net.workspace(be, dtype, this.batchSize);
+        int p = net.paramCount();
+        this.params = be.allocate(dtype, p);
+        this.vBuf = be.allocate(dtype, p);
+        this.gBuf = be.allocate(dtype, p);
+        this.hvBuf = be.allocate(dtype, p);
+        be.write(params, this.theta);
+        this.xb = new float[this.batchSize * data.features()];
+        this.yb = new double[this.batchSize];
+    }
+
+    /** The samples {@code indices} of {@code data} as one batch. */
+    public static HessianOperator onBatch(FeedForwardNet net, double[] theta, Loss loss, Dataset data, int[] indices,
+                                          Backend be, DType dtype, double weightDecay, Kind kind) {
+        if (indices.length == 0) {
+            throw new GoldstoneException("Hessian operator: expected at least one sample, found none");
+        }
+        return new HessianOperator(net, theta, loss, data, indices.clone(), indices.length, be, dtype, weightDecay, kind);
+    }
+
+    /** Every sample of {@code data}, in order, in batches of {@code batchSize}. */
+    public static HessianOperator onDataset(FeedForwardNet net, double[] theta, Loss loss, Dataset data, int batchSize,
+                                            Backend be, DType dtype, double weightDecay, Kind kind) {
+        int[] all = new int[data.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return new HessianOperator(net, theta, loss, data, all, batchSize, be, dtype, weightDecay, kind);
+    }
+
+    @Override
+    public int dimension() {
+        return theta.length;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    /** The parameters the operator is taken at (a copy). */
+    public double[] parameters() {
+        return theta.clone();
+    }
+
+    /** Operator applications so far (each is one R-operator product per batch). */
+    public long products() {
+        return products;
+    }
+
+    /** Mean loss over the samples plus (lambda/2)|theta|^2 (computed by the first {@link #apply} or gradient call). */
+    public double objective() {
+        if (gradient == null) {
+            gradient();
+        }
+        return meanLoss;
+    }
+
+    /** Gradient of the objective at theta (mean loss plus weight decay). */
+    public double[] gradient() {
+        if (gradient == null) {
+            double[] zero = new double[theta.length];
+            double[] out = new double[theta.length];
+            run(zero, out, true);
+        }
+        return gradient.clone();
+    }
+
+    @Override
+    public void apply(double[] v, double[] out) {
+        if (v.length != theta.length || out.length != theta.length) {
+            throw new GoldstoneException("Hessian operator: expected vectors of " + theta.length + ", found "
+                    + v.length + " and " + out.length);
+        }
+        run(v, out, gradient == null);
+        products++;
+    }
+
+    private void run(double[] v, double[] out, boolean collectGradient) {
+        be.write(vBuf, v);
+        java.util.Arrays.fill(out, 0.0);
+        double[] part = new double[theta.length];
+        double[] gsum = collectGradient ? new double[theta.length] : null;
+        double lossSum = 0;
+        int n = order.length;
+        for (int from = 0; from < n; from += batchSize) {
+            int to = Math.min(n, from + batchSize), b = to - from;
+            data.gather(order, from, to, xb, yb);
+            ws.load(xb, yb, b);
+            if (kind == Kind.HESSIAN || collectGradient) {
+                LossOps.Value value = net.hessianVector(ws, params, vBuf, gBuf, hvBuf, loss, b);
+                lossSum += value.sum();
+                if (collectGradient) {
+                    be.read(gBuf, part);
+                    for (int i = 0; i < part.length; i++) {
+                        gsum[i] += part[i] * b / n;
+                    }
+                }
+            }
+            if (kind == Kind.GAUSS_NEWTON) {
+                net.gaussNewtonVector(ws, params, vBuf, hvBuf, loss, b);
+            }
+            be.read(hvBuf, part);
+            for (int i = 0; i < part.length; i++) {
+                out[i] += part[i] * b / n;                      // mean over all samples
+            }
+        }
+        for (int i = 0; i < out.length; i++) {
+            out[i] += weightDecay * v[i];
+            if (!Double.isFinite(out[i])) {
+                throw new GoldstoneException("Hessian operator: non-finite product at parameter " + i + " ("
+                        + net.layers().get(net.layerOf(i)).name() + ")");
+            }
+        }
+        if (collectGradient) {
+            double sq = 0;
+            for (int i = 0; i < gsum.length; i++) {
+                gsum[i] += weightDecay * theta[i];
+                sq += theta[i] * theta[i];
+            }
+            gradient = gsum;
+            meanLoss = lossSum / n + 0.5 * weightDecay * sq;
+        }
+    }
+
+    /** The operator's action on each of several vectors (one row per vector). */
+    public List<double[]> applyAll(List<double[]> vectors) {
+        List<double[]> out = new ArrayList<>();
+        for (double[] v : vectors) {
+            double[] r = new double[v.length];
+            apply(v, r);
+            out.add(r);
+        }
+        return out;
+    }
+}
