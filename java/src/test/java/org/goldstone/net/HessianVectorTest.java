@@ -101,6 +101,47 @@ class HessianVectorTest {
         }
     }
 
+    /** The fp32 product (SIMD kernels on the channels that fill a vector, plain loops on the rest) tracks fp64. */
+    @ParameterizedTest(name = "{0} {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"U(1),ALG", "U(1),RTANH", "O(4),ALG", "O(3),RTANH", "O(2),GATE"})
+    void fp32ProductTracksFp64(String group, String profile) {
+        SplittableRandom rng = new SplittableRandom(8);
+        NetSpec spec = NetSpec.builder().inputs(6).embed(Group.parse(group), 19).equivariant(3,
+                RadialProfile.valueOf(profile)).sigmaW(1.2).readout(3).build();
+        FeedForwardNet net = FeedForwardNet.of(spec);
+        int batch = 5;
+        double[] x = Host.toDoubleOfFloat(Host.gaussian(spec.inputs() * batch, rng));
+        double[] y = new double[batch];
+        for (int b = 0; b < batch; b++) {
+            y[b] = rng.nextInt(spec.classes());
+        }
+        double[] theta = Host.toDoubleOfFloat(net.initialParameters(rng));
+        double[] v = Host.toDoubleOfFloat(Host.gaussian(theta.length, rng));
+        double[][] hv = new double[2][];
+        int idx = 0;
+        for (org.goldstone.tensor.DType dt : new org.goldstone.tensor.DType[] {org.goldstone.tensor.DType.F64,
+                org.goldstone.tensor.DType.F32}) {
+            try (org.goldstone.backend.Backend be = new org.goldstone.backend.cpu.CpuBackend(2)) {
+                FeedForwardNet.Workspace ws = net.workspace(be, dt, batch);
+                ws.load(Host.toFloat(x), y, batch);
+                org.goldstone.backend.DeviceBuffer p = be.allocate(dt, theta.length), vb = be.allocate(dt, v.length);
+                org.goldstone.backend.DeviceBuffer g = be.allocate(dt, v.length), out = be.allocate(dt, v.length);
+                be.write(p, theta);
+                be.write(vb, v);
+                net.hessianVector(ws, p, vb, g, out, Loss.parse("ce"), batch);
+                hv[idx] = new double[v.length];
+                be.read(out, hv[idx++]);
+            }
+        }
+        double[] diff = new double[v.length];
+        for (int i = 0; i < diff.length; i++) {
+            diff[i] = hv[1][i] - hv[0][i];
+        }
+        double rel = norm(diff) / norm(hv[0]);
+        assertTrue(rel < 1e-4, () -> group + " " + profile + ": |Hv fp32 - Hv fp64| / |Hv fp64| = " + rel
+                + " (tolerance 1e-4)");
+    }
+
     @Test
     void denseHessianFromProductsMatchesFiniteDifferenceHessian() {
         SplittableRandom rng = new SplittableRandom(4);

@@ -171,9 +171,18 @@ final class CpuNormAct implements NormActOps {
         check(rg, s, "R{G_z}");
         check(out, s, "R{G_y}");
         int n = s.channels(), k = s.k();
+        boolean simd = CpuEquivLinear.SIMD && VectorNormAct.supports(radial) && y instanceof CpuBuffer.F32
+                && w instanceof CpuBuffer.F32 && g instanceof CpuBuffer.F32 && rg instanceof CpuBuffer.F32
+                && out instanceof CpuBuffer.F32;
+        int j0 = simd ? VectorNormAct.vectorChannels(n) : 0;
         parallel.forRange(s.batch(), 1, 2, (from, to) -> {
+            if (simd) {
+                VectorNormAct.ropBackward(radial.profile(), ((CpuBuffer.F32) y).a, y.offset, ((CpuBuffer.F32) w).a,
+                        w.offset, ((CpuBuffer.F32) g).a, g.offset, ((CpuBuffer.F32) rg).a, rg.offset,
+                        ((CpuBuffer.F32) out).a, out.offset, n, k, from, to);
+            }
             for (int b = from; b < to; b++) {
-                for (int j = 0; j < n; j++) {
+                for (int j = j0; j < n; j++) {
                     int base = b * k * n + j;            // component a at base + a*n
                     double q = 0, yw = 0, yg = 0, wg = 0, yrg = 0;
                     for (int a = 0; a < k; a++) {

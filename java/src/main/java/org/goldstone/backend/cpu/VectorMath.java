@@ -24,6 +24,7 @@ final class VectorMath {
     private static final float[] D = {86877511875.0f, 41701205700.0f, 2770007625.0f, 57558600.0f, 454410.0f, 1320.0f,
         1.0f};
     private static final float[] DN = derivative(N), DD = derivative(D);
+    private static final float[] DDN = derivative(DN), DDD = derivative(DD);
     /** Beyond x = 9 (q = 81) tanh is 1 in fp32. */
     private static final float X_MAX = 9f, Q_MAX = 81f;
 
@@ -72,6 +73,20 @@ final class VectorMath {
         FloatVector n = horner(N, t), d = horner(D, t);
         FloatVector inner = horner(DN, t).mul(d).sub(n.mul(horner(DD, t))).div(d.mul(d));
         FloatVector outer = h.div(q.mul(-2f));
+        return inner.blend(outer, q.compare(VectorOperators.GT, Q_MAX));
+    }
+
+    /**
+     * h''(q) of {@link #tanhOverR}: the second derivative of the same rational N/D below q = 81,
+     * (N'' D - N D'') / D^2 - 2 D' (N' D - N D') / D^3; beyond, h = c q^{-1/2} gives 3 h / (4 q^2).
+     */
+    static FloatVector tanhOverRSecondDerivative(FloatVector q, FloatVector h) {
+        FloatVector t = q.min(Q_MAX);
+        FloatVector n = horner(N, t), d = horner(D, t), dn = horner(DN, t), dd = horner(DD, t);
+        FloatVector first = dn.mul(d).sub(n.mul(dd));                     // N' D - N D'
+        FloatVector inner = horner(DDN, t).mul(d).sub(n.mul(horner(DDD, t))).div(d.mul(d))
+                .sub(dd.mul(first).mul(2f).div(d.mul(d).mul(d)));
+        FloatVector outer = h.mul(0.75f).div(q.mul(q));
         return inner.blend(outer, q.compare(VectorOperators.GT, Q_MAX));
     }
 }

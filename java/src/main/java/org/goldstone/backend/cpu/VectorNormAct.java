@@ -40,6 +40,51 @@ final class VectorNormAct {
         return VectorMath.tanhOverRDerivative(q, h);
     }
 
+    private static FloatVector d2h(RadialProfile p, FloatVector q, FloatVector h) {
+        if (p == RadialProfile.ALG) {
+            FloatVector h2 = h.mul(h);
+            return h2.mul(h2).mul(h).mul(0.75f);                   // (3/4) (1+q)^{-5/2}
+        }
+        return VectorMath.tanhOverRSecondDerivative(q, h);
+    }
+
+    /**
+     * R{G_y} = h R{G} + c_y y + c_G G + c_w w with w = R{y}, G = G_z (see {@link org.goldstone.backend.NormActOps
+     * #ropBackward}), for samples [from, to) and channels [0, vectorChannels(n)).
+     */
+    static void ropBackward(RadialProfile p, float[] y, int yOff, float[] w, int wOff, float[] g, int gOff, float[] rg,
+                            int rgOff, float[] out, int outOff, int n, int k, int from, int to) {
+        int l = S.length(), nv = vectorChannels(n);
+        for (int b = from; b < to; b++) {
+            int base = b * k * n;
+            for (int j = 0; j < nv; j += l) {
+                FloatVector q = FloatVector.zero(S), yw = q, yg = q, wg = q, yrg = q;
+                for (int a = 0; a < k; a++) {
+                    int i = base + a * n + j;
+                    FloatVector yv = FloatVector.fromArray(S, y, yOff + i);
+                    FloatVector wv = FloatVector.fromArray(S, w, wOff + i);
+                    FloatVector gv = FloatVector.fromArray(S, g, gOff + i);
+                    q = yv.fma(yv, q);
+                    yw = yv.fma(wv, yw);
+                    yg = yv.fma(gv, yg);
+                    wg = wv.fma(gv, wg);
+                    yrg = yv.fma(FloatVector.fromArray(S, rg, rgOff + i), yrg);
+                }
+                FloatVector h = h(p, q), dh = dh(p, q, h), d2h = d2h(p, q, h);
+                FloatVector cy = dh.mul(yrg.add(wg)).mul(2f).add(d2h.mul(yw).mul(yg).mul(4f));
+                FloatVector cg = dh.mul(yw).mul(2f), cw = dh.mul(yg).mul(2f);
+                for (int a = 0; a < k; a++) {
+                    int i = base + a * n + j;
+                    FloatVector.fromArray(S, rg, rgOff + i).mul(h)
+                            .add(FloatVector.fromArray(S, y, yOff + i).mul(cy))
+                            .add(FloatVector.fromArray(S, g, gOff + i).mul(cg))
+                            .add(FloatVector.fromArray(S, w, wOff + i).mul(cw))
+                            .intoArray(out, outOff + i);
+                }
+            }
+        }
+    }
+
     /** z = h(q) y for samples [from, to) and channels [0, vectorChannels(n)). */
     static void forward(RadialProfile p, float[] y, int yOff, float[] z, int zOff, int n, int k, int from, int to) {
         int l = S.length(), nv = vectorChannels(n);
