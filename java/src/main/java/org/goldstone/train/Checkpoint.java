@@ -91,26 +91,46 @@ public final class Checkpoint {
         }
     }
 
+    /**
+     * The parameters stored in a checkpoint as a flat fp64 vector in the layout of {@code net}, checking that the
+     * checkpoint was written for the same spec (names, shapes, finite values).
+     */
+    public static double[] parameters(Safetensors.Loaded loaded, Path file, FeedForwardNet net) {
+        TrainConfig cfg = config(loaded, file);
+        if (!cfg.net().equals(net.spec())) {
+            throw new CheckpointException(file + ": expected a checkpoint of " + net.spec().describe() + ", found one of "
+                    + cfg.net().describe());
+        }
+        double[] host = new double[net.paramCount()];
+        for (ParamBlock b : net.parameterBlocks()) {
+            System.arraycopy(values(loaded, file, "param/", b), 0, host, b.offset(), b.size());
+        }
+        return host;
+    }
+
+    private static double[] values(Safetensors.Loaded loaded, Path file, String prefix, ParamBlock b) {
+        Safetensors.Tensor t = loaded.tensors().get(prefix + b.name());
+        if (t == null) {
+            throw new CheckpointException(file + ": expected tensor " + prefix + b.name() + ", found none");
+        }
+        if (t.values().length != b.size()) {
+            throw new CheckpointException(file + ": expected " + b.size() + " values in " + prefix + b.name()
+                    + ", found " + t.values().length);
+        }
+        for (double v : t.values()) {
+            if (!Double.isFinite(v)) {
+                throw new CheckpointException(file + ": expected finite values in " + prefix + b.name() + ", found " + v);
+            }
+        }
+        return t.values();
+    }
+
     /** Writes the tensors with the given prefix back into a flat buffer, checking names and shapes. */
     static void restore(Safetensors.Loaded loaded, Path file, String prefix, FeedForwardNet net, Backend be,
                         DeviceBuffer flat) {
         double[] host = new double[flat.length()];
         for (ParamBlock b : net.parameterBlocks()) {
-            Safetensors.Tensor t = loaded.tensors().get(prefix + b.name());
-            if (t == null) {
-                throw new CheckpointException(file + ": expected tensor " + prefix + b.name() + ", found none");
-            }
-            if (t.values().length != b.size()) {
-                throw new CheckpointException(file + ": expected " + b.size() + " values in " + prefix + b.name()
-                        + ", found " + t.values().length);
-            }
-            for (double v : t.values()) {
-                if (!Double.isFinite(v)) {
-                    throw new CheckpointException(file + ": expected finite values in " + prefix + b.name()
-                            + ", found " + v);
-                }
-            }
-            System.arraycopy(t.values(), 0, host, b.offset(), b.size());
+            System.arraycopy(values(loaded, file, prefix, b), 0, host, b.offset(), b.size());
         }
         be.write(flat, host);
     }
