@@ -99,4 +99,38 @@ class GoldstoneCliTest {
         assertOneLineError(run("train", "--dataset", "synthetic", "--width", "4", "--depth", "1", "--max-steps", "2",
                 "--no-progress", "--out", runDir.toString()), 1, "existing run");
     }
+
+    @Test
+    void labPrintsExactCounts() {
+        Run r = run("lab");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("O(3)  ce     65") && r.out().contains("3 / 3") && r.out().contains("10 / 10"),
+                r.out());
+        assertTrue(r.out().contains("all counts match the symmetry prediction"), r.out());
+    }
+
+    @Test
+    void spectrumOfACheckpointWritesJsonAndPlots(@TempDir Path dir) throws Exception {
+        Path runDir = dir.resolve("run");
+        assertEquals(0, run("train", "--dataset", "synthetic", "--group", "U(1)", "--width", "3", "--depth", "2",
+                "--max-steps", "20", "--weight-decay", "1e-3", "--no-progress", "--out", runDir.toString()).code());
+        Path out = dir.resolve("spec");
+        Run r = run("spectrum", "--run", runDir.toString(), "--samples", "64", "--lanczos", "30", "--trace-probes", "10",
+                "--precision", "f64", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("U(1) phase gauge") && r.out().contains("zero modes: predicted"), r.out());
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.resolve("spectrum.json").toFile());
+        assertEquals(30, json.get("ritzValues").size());
+        assertTrue(json.get("goldstone").get("measuredZero").asInt() >= 0, "dense count for a tiny net");
+        for (String png : new String[] {"density.png", "ritz.png", "tangents.png"}) {
+            assertTrue(Files.size(out.resolve(png)) > 1000, png);
+        }
+    }
+
+    @Test
+    void spectrumRefusesACheckpointFromAnotherSpecOrAMissingFile(@TempDir Path dir) {
+        assertOneLineError(run("spectrum", "--checkpoint", dir.resolve("nope.safetensors").toString(), "--out",
+                dir.resolve("o").toString()), 4, "nope.safetensors");
+    }
 }
