@@ -154,19 +154,33 @@ final class SpectrumCommand implements Callable<Integer> {
             print(r);
             System.out.println("json      : " + json);
             System.out.println("plots     : " + plots);
+            for (String note : r.notes()) {
+                if (note.startsWith(Spectrum.FAILED)) {
+                    System.err.println("goldstone: spectrum " + note + "; partial results kept in " + json);
+                    return GoldstoneCli.EXIT_NONFINITE;
+                }
+            }
         }
         return 0;
     }
 
     private static void print(Spectrum.Result r) {
-        System.out.printf(Locale.ROOT, "top eigenvalues : %s%n", java.util.Arrays.toString(round(r.topEigenvalues())));
-        System.out.printf(Locale.ROOT, "Ritz range      : [%.6g, %.6g] (%d Lanczos steps)%n", r.ritzValues()[0],
-                r.ritzValues()[r.ritzValues().length - 1], r.ritzValues().length);
-        System.out.printf(Locale.ROOT, "trace           : %.6g +- %.2g (%d probes)%n", r.trace(), r.traceStandardError(),
-                r.traceProbes());
         System.out.printf(Locale.ROOT, "asymmetry       : %.2e (|u.Hv - v.Hu| relative)%n", r.asymmetry());
+        if (r.topEigenvalues() != null) {
+            System.out.printf(Locale.ROOT, "top eigenvalues : %s%n", java.util.Arrays.toString(round(r.topEigenvalues())));
+        }
+        if (r.ritzValues() != null) {
+            System.out.printf(Locale.ROOT, "Ritz range      : [%.6g, %.6g] (%d Lanczos steps)%n", r.ritzValues()[0],
+                    r.ritzValues()[r.ritzValues().length - 1], r.ritzValues().length);
+        }
+        if (r.traceProbes() > 0) {
+            System.out.printf(Locale.ROOT, "trace           : %.6g +- %.2g (%d probes)%n", r.trace(),
+                    r.traceStandardError(), r.traceProbes());
+        }
         System.out.printf(Locale.ROOT, "products        : %d in %.1f s%n", r.products(), r.seconds());
-        System.out.print("Goldstone       : " + r.goldstone().toText());
+        if (r.goldstone() != null) {
+            System.out.print("Goldstone       : " + r.goldstone().toText());
+        }
         for (String note : r.notes()) {
             System.out.println("note            : " + note);
         }
@@ -196,6 +210,9 @@ final class SpectrumCommand implements Callable<Integer> {
     /** density.png (log scale), ritz.png, tangents.png. */
     private static List<Path> plots(Path dir, Spectrum.Result r) {
         List<Path> written = new ArrayList<>();
+        if (r.density() == null || r.ritzValues() == null) {
+            return written;
+        }
         double[][] d = r.density();
         double[] floor = new double[d[1].length];
         for (int i = 0; i < floor.length; i++) {
@@ -216,7 +233,7 @@ final class SpectrumCommand implements Callable<Integer> {
                 new double[][] {index, absRitz}), true);
         written.add(ritz);
         Map<String, double[][]> fam = new LinkedHashMap<>();
-        List<GoldstoneReport.Family> families = r.goldstone().families();
+        List<GoldstoneReport.Family> families = r.goldstone() == null ? List.of() : r.goldstone().families();
         if (!families.isEmpty()) {
             double[] x = new double[families.size()], res = new double[x.length], cos = new double[x.length];
             double[] ray = new double[x.length];

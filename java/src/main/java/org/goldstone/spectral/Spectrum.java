@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import org.goldstone.GoldstoneException;
 import org.goldstone.minimize.DenseHessian;
 import org.goldstone.minimize.Objective;
 import org.goldstone.net.FeedForwardNet;
@@ -44,41 +45,58 @@ public final class Spectrum {
         SplittableRandom rng = new SplittableRandom(s.seed());
         List<String> notes = new ArrayList<>();
         progress.accept("symmetry check");
+        // a non-symmetric operator means a broken product: stop before estimating anything from it
         double asym = OperatorChecks.requireSymmetric(op, 1e-3, rng.split());     // fp32 products: ~1e-6
-        progress.accept("top " + s.topEigenvalues() + " eigenvalues (power iteration)");
-        PowerIteration.Result top = PowerIteration.top(op, s.topEigenvalues(), PowerIteration.DEFAULT_MAX_ITER,
-                PowerIteration.DEFAULT_TOL, rng.split());
-        double lambdaMax = Math.abs(top.eigenvalues()[0]);
-        progress.accept("Lanczos, " + s.lanczosSteps() + " steps");
-        LanczosResult lanczos = Lanczos.run(op, Math.min(s.lanczosSteps(), op.dimension()), Reorthogonalization.FULL,
-                rng.split());
-        double[] ritz = lanczos.ritzValues();
-        if (!lanczos.breakdowns().isEmpty()) {
-            notes.add("Lanczos broke down at steps " + lanczos.breakdowns() + " and restarted (invariant subspaces)");
+        double[] top = null, ritz = null, weights = null;
+        List<Integer> breakdowns = List.of();
+        double trace = Double.NaN, traceError = Double.NaN;
+        int probes = 0;
+        double[][] density = null;
+        GoldstoneReport goldstone = null;
+        try {
+            progress.accept("top " + s.topEigenvalues() + " eigenvalues (power iteration)");
+            top = PowerIteration.top(op, s.topEigenvalues(), PowerIteration.DEFAULT_MAX_ITER, PowerIteration.DEFAULT_TOL,
+                    rng.split()).eigenvalues();
+            progress.accept("Lanczos, " + s.lanczosSteps() + " steps");
+            LanczosResult lanczos = Lanczos.run(op, Math.min(s.lanczosSteps(), op.dimension()),
+                    Reorthogonalization.FULL, rng.split());
+            ritz = lanczos.ritzValues();
+            weights = lanczos.ritzWeights();
+            breakdowns = lanczos.breakdowns();
+            if (!breakdowns.isEmpty()) {
+                notes.add("Lanczos broke down at steps " + breakdowns + " and restarted (invariant subspaces)");
+            }
+            progress.accept("Hutchinson trace, up to " + s.traceProbes() + " probes");
+            HutchinsonTrace.Estimate t = HutchinsonTrace.estimate(op, s.traceProbes(), rng.split());
+            trace = t.mean();
+            traceError = t.standardError();
+            probes = t.probes();
+            progress.accept("spectral density, " + s.densityProbes() + " probe(s) x " + s.densitySteps() + " steps");
+            density = SpectralDensity.slq(op, Math.min(s.densitySteps(), op.dimension()), s.densityProbes(),
+                    rng.split()).density(400, 1e-5, 0.01);
+            progress.accept("Goldstone accounting");
+            double[] theta = op.parameters();
+            if (op.dimension() <= s.denseLimit()) {
+                DenseHessian h = DenseHessian.assemble(asObjective(op), theta);
+                goldstone = GoldstoneCounter.count(net, theta, op.gradient(), op.weightDecay(), crossEntropy, h,
+                        s.zeroTolerance());
+            } else {
+                goldstone = GoldstoneCounter.countMatrixFree(net, theta, op.gradient(), op.weightDecay(), crossEntropy,
+                        op, Math.abs(top[0]), s.tangentChecksPerFamily());
+                notes.add("P = " + op.dimension() + " > " + s.denseLimit() + ": zero modes not counted densely;"
+                        + " tangent identities checked on " + s.tangentChecksPerFamily() + " tangents per family");
+            }
+        } catch (GoldstoneException e) {
+            // keep every finished stage; the note names the failed one
+            notes.add(FAILED + e.getMessage());
         }
-        progress.accept("Hutchinson trace, up to " + s.traceProbes() + " probes");
-        HutchinsonTrace.Estimate trace = HutchinsonTrace.estimate(op, s.traceProbes(), rng.split());
-        progress.accept("spectral density, " + s.densityProbes() + " probe(s) x " + s.densitySteps() + " steps");
-        SpectralDensity density = SpectralDensity.slq(op, Math.min(s.densitySteps(), op.dimension()), s.densityProbes(),
-                rng.split());
-        progress.accept("Goldstone accounting");
-        GoldstoneReport goldstone;
-        double[] theta = op.parameters();
-        if (op.dimension() <= s.denseLimit()) {
-            DenseHessian h = DenseHessian.assemble(asObjective(op), theta);
-            goldstone = GoldstoneCounter.count(net, theta, op.gradient(), op.weightDecay(), crossEntropy, h,
-                    s.zeroTolerance());
-        } else {
-            goldstone = GoldstoneCounter.countMatrixFree(net, theta, op.gradient(), op.weightDecay(), crossEntropy, op,
-                    lambdaMax, s.tangentChecksPerFamily());
-            notes.add("P = " + op.dimension() + " > " + s.denseLimit() + ": zero modes not counted densely; tangent"
-                    + " identities checked on " + s.tangentChecksPerFamily() + " tangents per family");
-        }
-        return new Result(op.dimension(), op.kind().name().toLowerCase(), op.weightDecay(), asym, top.eigenvalues(),
-                ritz[0], ritz, lanczos.ritzWeights(), lanczos.breakdowns(), trace.mean(), trace.standardError(),
-                trace.probes(), density.density(400, 1e-5, 0.01), goldstone, op.products(),
-                (System.nanoTime() - t0) / 1e9, notes);
+        return new Result(op.dimension(), op.kind().name().toLowerCase(), op.weightDecay(), asym, top,
+                ritz == null ? Double.NaN : ritz[0], ritz, weights, breakdowns, trace, traceError, probes, density,
+                goldstone, op.products(), (System.nanoTime() - t0) / 1e9, notes);
     }
+
+    /** Prefix of the note that says which stage failed (the results of the stages before it are kept). */
+    public static final String FAILED = "stopped early: ";
 
     /** The operator as an objective whose only use is its Hessian-vector product (dense assembly). */
     private static Objective asObjective(HessianOperator op) {
