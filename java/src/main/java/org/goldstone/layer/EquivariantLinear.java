@@ -21,8 +21,17 @@ public final class EquivariantLinear implements Layer {
     private final int n, m, k;
     private final boolean complex;
     private final double sigmaW;
+    private final double[] fixedBias;
 
     public EquivariantLinear(String name, Group group, int n, int m, double sigmaW) {
+        this(name, group, n, m, sigmaW, null);
+    }
+
+    /**
+     * With a fixed, non-trained bias (m * k values in the unit layout of one sample) added to every output column:
+     * explicit symmetry breaking (SCIENCE a.6). It moves no parameter, so the backward and R-passes are unchanged.
+     */
+    public EquivariantLinear(String name, Group group, int n, int m, double sigmaW, double[] fixedBias) {
         this.name = name;
         this.group = group;
         this.n = n;
@@ -30,6 +39,11 @@ public final class EquivariantLinear implements Layer {
         this.k = group.unitDim();
         this.complex = group instanceof U1;
         this.sigmaW = sigmaW;
+        if (fixedBias != null && fixedBias.length != m * group.unitDim()) {
+            throw new IllegalArgumentException(name + ": expected a fixed bias of " + m * group.unitDim()
+                    + " values, found " + fixedBias.length);
+        }
+        this.fixedBias = fixedBias == null ? null : fixedBias.clone();
     }
 
     public Group group() {
@@ -77,6 +91,11 @@ public final class EquivariantLinear implements Layer {
             be.equivLinear().complexForward(m, n, batch, w, z, 0.0, y);
         } else {
             be.equivLinear().gemm(false, false, m, batch * k, n, w, z, 0.0, y);
+        }
+        if (fixedBias != null) {
+            DeviceBuffer bias = be.allocate(y.dtype(), fixedBias.length);
+            be.write(bias, fixedBias);
+            be.pointwise().addBiasInPlace(y, bias, m * k, batch);
         }
     }
 

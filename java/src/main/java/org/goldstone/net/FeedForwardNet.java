@@ -56,8 +56,17 @@ public final class FeedForwardNet {
             double embedStd = spec.sigmaIn() / Math.sqrt(g.unitDim() == 2 && "U(1)".equals(g.label()) ? 2.0 * d : d);
             layers.add(new Affine("embed", d, n * k, true, embedStd, 0.0));
             layers.add(new NormAct("act.0", radial, n, k));
+            double[] breaking = null;
+            if (spec.breakingBias() != null) {
+                breaking = new double[n * k];
+                SplittableRandom crng = new SplittableRandom(NetSpec.BREAKING_SEED);
+                for (int i = 0; i < breaking.length; i++) {
+                    double u = 1.0 - crng.nextDouble(), w = crng.nextDouble();
+                    breaking[i] = spec.breakingBias() * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * w);
+                }
+            }
             for (int l = 1; l <= spec.depth(); l++) {
-                layers.add(new EquivariantLinear("equiv." + l, g, n, n, sigmaW));
+                layers.add(new EquivariantLinear("equiv." + l, g, n, n, sigmaW, l == 1 ? breaking : null));
                 layers.add(new NormAct("act." + l, radial, n, k));
             }
             // readout N(0, 1/D_h) with D_h the real feature count (a.7), bias 0

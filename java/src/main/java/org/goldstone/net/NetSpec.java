@@ -20,11 +20,17 @@ import org.goldstone.layer.RadialProfile;
  * @param sigmaW internal weight scale; null means the critical value of the profile (b.1) or 1 for tanh
  * @param sigmaB bias scale of the real baseline's dense blocks
  * @param sigmaIn embedding weight scale (a.7); the embedding bias starts at 0
+ * @param breakingBias explicit symmetry breaking (SCIENCE a.6, d.8 step 6): a fixed, non-trained bias
+ *     {@code breakingBias * c} added to the pre-activations of internal layer 1, c a fixed unit-variance random
+ *     vector (seed {@link #BREAKING_SEED}); null = none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NetSpec(int inputs, int classes, String group, int width, int depth, RadialProfile profile,
                       Double profileA, Double profileB, Activation activation, boolean residual, boolean layerNorm,
-                      Double sigmaW, double sigmaB, double sigmaIn) {
+                      Double sigmaW, double sigmaB, double sigmaIn, Double breakingBias) {
+    /** Seed of the fixed direction c of the explicit breaking bias. */
+    public static final long BREAKING_SEED = 20260611L;
+
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
@@ -56,6 +62,11 @@ public record NetSpec(int inputs, int classes, String group, int width, int dept
         }
         require(sigmaB >= 0 && Double.isFinite(sigmaB), "sigmaB >= 0", sigmaB);
         require(sigmaIn > 0 && Double.isFinite(sigmaIn), "sigmaIn > 0", sigmaIn);
+        if (breakingBias != null) {
+            require(!group.equals("real") && depth >= 1, "an equivariant net with depth >= 1 for an explicit breaking"
+                    + " bias", group + " depth " + depth);
+            require(Double.isFinite(breakingBias), "a finite breaking bias", breakingBias);
+        }
     }
 
     private static boolean isReal(String g) {
@@ -145,6 +156,7 @@ public record NetSpec(int inputs, int classes, String group, int width, int dept
         private Activation activation;
         private boolean residual, layerNorm;
         private double sigmaB, sigmaIn = 1.0;
+        private Double breakingBias;
 
         public Builder inputs(int d) {
             this.inputs = d;
@@ -211,6 +223,12 @@ public record NetSpec(int inputs, int classes, String group, int width, int dept
             return this;
         }
 
+        /** A fixed bias eps * c at internal layer 1 that breaks the symmetry explicitly (pseudo-Goldstone modes). */
+        public Builder explicitBreaking(double eps) {
+            this.breakingBias = eps;
+            return this;
+        }
+
         public Builder readout(int c) {
             this.classes = c;
             return this;
@@ -218,7 +236,7 @@ public record NetSpec(int inputs, int classes, String group, int width, int dept
 
         public NetSpec build() {
             return new NetSpec(inputs, classes, group, width, depth, profile, profileA, profileB, activation,
-                    residual, layerNorm, sigmaW, sigmaB, sigmaIn);
+                    residual, layerNorm, sigmaW, sigmaB, sigmaIn, breakingBias);
         }
     }
 }

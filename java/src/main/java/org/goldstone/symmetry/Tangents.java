@@ -27,9 +27,10 @@ public final class Tangents {
         NetSpec spec = net.spec();
         if (spec.equivariant()) {
             Group g = spec.symmetry();
+            boolean broken = spec.breakingBias() != null && spec.breakingBias() != 0;
             if (g.label().equals("U(1)")) {
                 for (int level = 0; level <= spec.depth(); level++) {
-                    for (int j = 0; j < spec.width(); j++) {
+                    for (int j = 0; j < spec.width() && !(broken && level == 1); j++) {   // the bias fixes level-1 phases
                         Generator gen = gauge(net, level, j);
                         out.add(new Tangent("U(1) phase gauge", "level " + level + " unit " + j,
                                 Tangent.Kind.ROTATION, gen.apply(theta), gen.apply(gradient)));
@@ -37,7 +38,7 @@ public final class Tangents {
                 }
             } else {
                 int k = g.unitDim();
-                for (int a = 0; a < k; a++) {
+                for (int a = 0; a < k && !broken; a++) {                  // a fixed bias vector breaks O(k)
                     for (int b = a + 1; b < k; b++) {
                         Generator gen = globalOrthogonal(net, a, b);
                         out.add(new Tangent("global " + g.label(), "E_" + a + b, Tangent.Kind.ROTATION,
