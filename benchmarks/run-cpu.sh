@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # CPU training step, Goldstone (JMH TrainStepBench, fp32) against the PyTorch reference (train_step.py), same
-# three nets, same shapes, same thread count. Writes benchmarks/results/ (git-ignored; RESULTS_DIR overrides):
+# three nets, same shapes, same thread count; and, in the same JMH run, one Hessian-vector product (hvp) and twenty
+# Lanczos steps with full reorthogonalization (lanczos20) on the same nets and batch, reported in units of the step.
+# Writes benchmarks/results/ (git-ignored; RESULTS_DIR overrides):
 #   cpu-trainstep.json, cpu-trainstep.txt   JMH result and log (the log has the pre-timing "# check" lines)
 #   pytorch-cpu.txt                         "pytorch <net> <ms> ms/step" lines
-#   cpu-trainstep.md                        the markdown table printed at the end
+#   cpu-trainstep.md                        the markdown tables printed at the end (step vs PyTorch; curvature)
 #
 # Usage: benchmarks/run-cpu.sh [JMH options]       e.g. a smoke test:
 #   TORCH_WARMUP=1 TORCH_STEPS=3 benchmarks/run-cpu.sh -f 1 -wi 1 -i 1 -w 1s -r 1s
 # Environment:
+#   BENCH=TrainStepBench   JMH benchmark regex; e.g. 'TrainStepBench.step' for the step alone (the curvature table
+#                     is then left out)
 #   THREADS=2         threads for both sides: -XX:ActiveProcessorCount for the JVM (the CPU backend uses
 #                     availableProcessors), torch.set_num_threads + OPENBLAS_NUM_THREADS for PyTorch
 #   PYTHON            default /usr/bin/python3 (Debian's python3-torch; a pyenv python3 has no torch)
@@ -27,10 +31,20 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
     mvn -q -DskipTests package
 fi
 
-echo "== Goldstone: JMH TrainStepBench, $THREADS threads (log: $OUT/cpu-trainstep.txt)"
-java -jar "$JAR" TrainStepBench -jvmArgsPrepend "-XX:ActiveProcessorCount=$THREADS" \
-    -rf json -rff "$OUT/cpu-trainstep.json" -o "$OUT/cpu-trainstep.txt" "$@"
-grep -E '^# check|^TrainStepBench|Exception' "$OUT/cpu-trainstep.txt" | sed 's/^.*# check/# check/' || true
+BENCH=${BENCH:-TrainStepBench}
+echo "== Goldstone: JMH $BENCH, $THREADS threads (log: $OUT/cpu-trainstep.txt)"
+# The log is the console, not JMH's -o file: the forks' own output (the "# check" lines, a failed check's
+# exception) reaches only the console.
+status=0
+java -jar "$JAR" "$BENCH" -jvmArgsPrepend "-XX:ActiveProcessorCount=$THREADS" \
+    -rf json -rff "$OUT/cpu-trainstep.json" "$@" > "$OUT/cpu-trainstep.txt" 2>&1 || status=$?
+# every fork (one per benchmark and net) prints the same "# check" line; show each once
+grep -E '# check|^TrainStepBench|Exception' "$OUT/cpu-trainstep.txt" | sed 's/^.*# check/# check/' \
+    | awk '!seen[$0]++' || true
+if [[ $status != 0 ]]; then
+    echo "JMH failed (exit $status); see $OUT/cpu-trainstep.txt" >&2
+    exit "$status"
+fi
 
 # Debian's torch calls the generic libblas.so.3 (the reference BLAS unless an optimized one is installed); put the
 # OpenMP OpenBLAS in front so torch is measured at its best. The pthread OpenBLAS spins against torch's OpenMP.

@@ -15,6 +15,7 @@ import org.goldstone.backend.Backend;
 import org.goldstone.backend.Backends;
 import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.LossOps;
+import org.goldstone.data.Dataset;
 import org.goldstone.group.Group;
 import org.goldstone.layer.Activation;
 import org.goldstone.layer.RadialProfile;
@@ -24,6 +25,9 @@ import org.goldstone.net.NetSpec;
 import org.goldstone.optim.Optimizer;
 import org.goldstone.optim.OptimizerSpec;
 import org.goldstone.optim.Schedule;
+import org.goldstone.spectral.HessianOperator;
+import org.goldstone.spectral.Lanczos;
+import org.goldstone.spectral.Reorthogonalization;
 import org.goldstone.tensor.DType;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -40,15 +44,28 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * End-to-end training step on the CPU backend in fp32: {@code lossAndGradient} (forward, softmax cross-entropy,
- * backward) plus one Adam update, for the deep U(1) and O(4) equivariant nets (784 -> embed -> depth x
- * (equivariant linear, ALG) -> readout 10) and the real tanh MLP of the same width and depth.
+ * End-to-end training step on the CPU backend in fp32, and the curvature work measured against it, for the deep
+ * U(1) and O(4) equivariant nets (784 -> embed -> depth x (equivariant linear, ALG) -> readout 10) and the real tanh
+ * MLP of the same width and depth. Three benchmarks share the state, so one JMH run measures all three on the same
+ * nets, batch and parameters (each in its own fork, JMH's default for {@code @Fork(1)}):
+ * <ul>
+ *   <li>{@link #step}: {@code lossAndGradient} (forward, softmax cross-entropy, backward) plus one Adam update;</li>
+ *   <li>{@link #hvp}: one exact Hessian-vector product {@code hessianVector} (R-operator) along a fixed random
+ *       fp32 direction;</li>
+ *   <li>{@link #lanczos20}: 20 Lanczos steps with full reorthogonalization on a {@link HessianOperator} of the same
+ *       batch (fp32 device, fp64 host vectors, weight decay 0), fixed Rademacher start; each step is one operator
+ *       apply (host -> device copy, one R-operator product, device -> host copy) plus the host-side
+ *       reorthogonalization. Its iterations are longer (see the method).</li>
+ * </ul>
  *
  * <p>Before timing, setup checks the answer: the fp32 loss of the initial parameters against the fp64 loss
- * (same parameters, same batch), and the fp64 gradient against a central difference along a random direction.
+ * (same parameters, same batch), the fp32 gradient against the fp64 one, the fp64 gradient against a central
+ * difference along a random direction, the fp32 Hessian-vector product against the fp64 one, and the operator's
+ * apply against the direct fp32 product (so {@link #lanczos20} runs on the same batch as {@link #hvp}).
  *
  * <p>{@link #main} turns a JMH JSON result (and optionally the PyTorch reference output of
- * {@code benchmarks/pytorch/train_step.py}) into the markdown table of GFLOP/s; see {@code benchmarks/run-cpu.sh}.
+ * {@code benchmarks/pytorch/train_step.py}) into two markdown tables, the training step in GFLOP/s against PyTorch
+ * and the curvature costs in units of the step; see {@code benchmarks/run-cpu.sh}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -59,6 +76,10 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TrainStepBench {
     static final int INPUTS = 784, CLASSES = 10;
     static final double FP32_LOSS_RTOL = 1e-3, FP32_GRAD_RTOL = 1e-2, FD_EPS = 1e-6, FD_RTOL = 1e-5;
+    /** fp32 vs fp64 Hessian-vector product, relative L2; operator apply vs direct fp32 product, relative L2. */
+    static final double FP32_HVP_RTOL = 1e-3, OPERATOR_RTOL = 1e-6;
+    static final int LANCZOS_STEPS = 20;
+    static final long SEED = 20240601L, LANCZOS_SEED = 20240602L;
 
     /** "U(1)", "O(k)" or "tanh" (the real baseline). */
     @Param({"U(1)", "O(4)", "tanh"}) public String net;
@@ -70,45 +91,67 @@ public class TrainStepBench {
     private Backend device;
     private FeedForwardNet network;
     private FeedForwardNet.Workspace ws;
-    private DeviceBuffer params, grad;
+    private DeviceBuffer params, grad, direction, hv;
     private Optimizer optimizer;
     private Loss loss;
+    private HessianOperator hessian;
 
     @Setup(Level.Trial)
     public void setUp() {
         network = FeedForwardNet.of(spec(net, width, depth, profile));
         device = Backends.open("cpu");
         loss = Loss.parse("ce");
-        SplittableRandom rng = new SplittableRandom(20240601L);
+        SplittableRandom rng = new SplittableRandom(SEED);
         double[] theta = network.initialParameters(rng.split());
         float[] x = new float[batch * INPUTS];                 // sample-major, standard normal
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) gaussian(rng);
         }
+        int[] classOf = new int[batch];
         double[] labels = new double[batch];
         for (int b = 0; b < batch; b++) {
-            labels[b] = rng.nextInt(CLASSES);
+            classOf[b] = rng.nextInt(CLASSES);
+            labels[b] = classOf[b];
+        }
+        int p = network.paramCount();
+        double[] v = new double[p];                            // the HVP direction: N(0, 1), fp32-representable
+        SplittableRandom vRng = rng.split();
+        for (int i = 0; i < p; i++) {
+            v[i] = (float) gaussian(vRng);
         }
 
         ws = network.workspace(device, DType.F32, batch);
         ws.load(x, labels, batch);
-        params = device.allocate(DType.F32, network.paramCount());
-        grad = device.allocate(DType.F32, network.paramCount());
+        params = device.allocate(DType.F32, p);
+        grad = device.allocate(DType.F32, p);
+        direction = device.allocate(DType.F32, p);
+        hv = device.allocate(DType.F32, p);
         device.write(params, theta);
-        checkAnswer(theta, x, labels, rng.split());
-        optimizer = new Optimizer(OptimizerSpec.adam(1e-3), Schedule.constant(), 0.0, device, DType.F32,
-                network.paramCount());
+        device.write(direction, v);
+        int[] all = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            all[b] = b;
+        }
+        hessian = HessianOperator.onBatch(network, theta, loss, new Dataset("bench", INPUTS, CLASSES, x.clone(),
+                classOf), all, device, DType.F32, 0.0, HessianOperator.Kind.HESSIAN);
+        checkAnswer(theta, v, x, labels, rng.split());
+        optimizer = new Optimizer(OptimizerSpec.adam(1e-3), Schedule.constant(), 0.0, device, DType.F32, p);
     }
 
     /**
      * (a) fp32 loss == fp64 loss within {@link #FP32_LOSS_RTOL}, and the fp32 gradient matches the fp64 one within
-     * {@link #FP32_GRAD_RTOL} in relative L2 norm; (b) in fp64, the directional derivative of the mean loss along a
+     * {@link #FP32_GRAD_RTOL} in relative L2 norm; (b) the fp32 Hessian-vector product along v matches the fp64 one
+     * within {@link #FP32_HVP_RTOL} in relative L2 norm (one fp64 product: about a second for depth 100), and the
+     * fp32 {@link HessianOperator} applied to v matches the direct fp32 product within {@link #OPERATOR_RTOL} (the
+     * same computation on the same batch; this first apply also takes the operator past its one-time gradient
+     * pass, so the timed applies are all alike); (c) in fp64, the directional derivative of the mean loss along a
      * random direction d, by central difference with step {@link #FD_EPS}, matches grad . d within {@link #FD_RTOL}.
      * d has N(0, 1) components and is not normalized: along a unit d, grad . d ~ |grad| / sqrt(params) (~1e-4
      * here), and the fp64 rounding of the loss difference alone would then reach the 1e-5 tolerance.
-     * x, labels: the batch already loaded into the fp32 workspace.
+     * v: the HVP direction, already in {@link #direction}. x, labels: the batch already loaded into the fp32
+     * workspace.
      */
-    private void checkAnswer(double[] theta, float[] x, double[] labels, SplittableRandom rng) {
+    private void checkAnswer(double[] theta, double[] v, float[] x, double[] labels, SplittableRandom rng) {
         int p = network.paramCount();
         double loss32 = network.lossAndGradient(ws, params, grad, loss, batch).sum();
 
@@ -136,6 +179,26 @@ public class TrainStepBench {
             throw new IllegalStateException(String.format(Locale.ROOT, "%s: |grad fp32 - grad fp64| / |grad fp64| ="
                     + " %.3g > %.1g (|grad fp64| = %.6g)", label(), gradErr, FP32_GRAD_RTOL, Math.sqrt(ref)));
         }
+
+        network.hessianVector(ws, params, direction, grad, hv, loss, batch);
+        DeviceBuffer v64 = device.allocate(DType.F64, p), hv64 = device.allocate(DType.F64, p);
+        device.write(v64, v);
+        network.hessianVector(ws64, theta64, v64, grad64, hv64, loss, batch);
+        double[] h64 = new double[p], h32 = new double[p], hOp = new double[p];
+        device.read(hv64, h64);
+        device.read(hv, h32);
+        double hvpErr = relativeL2(h32, h64), hvpNorm = Math.sqrt(dot(h64, h64));
+        if (!(hvpErr < FP32_HVP_RTOL)) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "%s: |Hv fp32 - Hv fp64| / |Hv fp64| = %.3g"
+                    + " >= %.0e (|Hv fp64| = %.6g)", label(), hvpErr, FP32_HVP_RTOL, hvpNorm));
+        }
+        hessian.apply(v, hOp);
+        double opErr = relativeL2(hOp, h32);
+        if (!(opErr < OPERATOR_RTOL)) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "%s: |HessianOperator v - Hv fp32| / |Hv fp32|"
+                    + " = %.3g >= %.0e", label(), opErr, OPERATOR_RTOL));
+        }
+        double rayleigh = dot(v, h64) / dot(v, v);
         double analytic = 0;
         for (int i = 0; i < p; i++) {
             d[i] = gaussian(rng);
@@ -159,8 +222,27 @@ public class TrainStepBench {
                     fdErr, FD_RTOL));
         }
         System.out.printf(Locale.ROOT, "# check %s: params %d, loss fp32 %.9g fp64 %.9g (rel %.2e), grad fp32 vs"
-                + " fp64 rel %.2e; fp64 grad.d %.9g vs central diff %.9g (rel %.2e); fp32 workspace %.1f MiB%n",
-                label(), p, loss32, loss64, lossErr, gradErr, analytic, numeric, fdErr, ws.bytes() / 1048576.0);
+                + " fp64 rel %.2e; fp64 grad.d %.9g vs central diff %.9g (rel %.2e); Hv fp32 vs fp64 rel %.2e"
+                + " (|Hv| %.4g, v.Hv/v.v %.4g), operator vs Hv fp32 rel %.1e; fp32 workspace %.1f MiB%n",
+                label(), p, loss32, loss64, lossErr, gradErr, analytic, numeric, fdErr, hvpErr, hvpNorm, rayleigh,
+                opErr, ws.bytes() / 1048576.0);
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    /** |a - ref| / |ref| in the L2 norm. */
+    private static double relativeL2(double[] a, double[] ref) {
+        double diff = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff += (a[i] - ref[i]) * (a[i] - ref[i]);
+        }
+        return Math.sqrt(diff / dot(ref, ref));
     }
 
     /** One training step; the loss sum is returned so the work is not dead code. */
@@ -169,6 +251,32 @@ public class TrainStepBench {
         LossOps.Value v = network.lossAndGradient(ws, params, grad, loss, batch);
         optimizer.update(params, grad, device.reduce().sumSquares(grad));
         return v.sum();
+    }
+
+    /**
+     * One exact Hessian-vector product of the mean loss along the fixed direction (gradient and Hv written on the
+     * device, nothing copied to the host); the loss sum is returned so the work is not dead code.
+     */
+    @Benchmark
+    public double hvp() {
+        return network.hessianVector(ws, params, direction, grad, hv, loss, batch).sum();
+    }
+
+    /**
+     * Twenty Lanczos steps, full reorthogonalization (twice per step against the whole basis), restart on
+     * breakdown, Rademacher start from a fixed seed, so every call does the same work: 20 operator applies plus the
+     * host-side fp64 vector work and the 20 x 20 tridiagonal eigenproblem. Returns the largest Ritz value.
+     * One call costs about 20 {@link #hvp} calls (seconds on two cores), so its iterations are longer than the
+     * class default: 2 x 5 s warmup, 5 x 6 s measured (one to three calls per iteration). Command-line -wi/-i/-w/-r
+     * override these as usual.
+     */
+    @Benchmark
+    @Warmup(iterations = 2, time = 5)
+    @Measurement(iterations = 5, time = 6)
+    public double lanczos20() {
+        double[] ritz = Lanczos.run(hessian, LANCZOS_STEPS, Reorthogonalization.FULL,
+                new SplittableRandom(LANCZOS_SEED)).ritzValues();
+        return ritz[ritz.length - 1];
     }
 
     @TearDown(Level.Trial)
@@ -214,15 +322,52 @@ public class TrainStepBench {
         return 2.0 * (2.0 * embed + 3.0 * (depth * layer + readout));
     }
 
+    /**
+     * Floating-point operations of one {@link #hvp}, GEMMs only, counted like {@link #flops}. {@code hessianVector}
+     * runs per layer the forward GEMM, the forward R-pass (V x and W R{x}), the ordinary backward (G_W, G_X) and the
+     * R-backward (R{G_W} = R{G_Y} X^T + G_Y R{X}^T, R{G_X} = V^T G_Y + W^T R{G_Y}): 9 GEMMs of the forward size,
+     * against 3 in a training step. The embedding's input does not move (R{x} = 0) and its input gradients are not
+     * computed: 4 GEMMs (X W, X V, G_W, R{G_W}). flops = 2 * (4 * embed + 9 * (equivariant + readout)), about 3x
+     * {@link #flops}; so the GEMM count alone puts one HVP near 3 training steps.
+     */
+    public static double hvpFlops(String net, int width, int depth, int batch) {
+        boolean real = net.equalsIgnoreCase("tanh");
+        boolean complex = !real && "U(1)".equals(Group.parse(net).label());
+        int k = real ? 1 : Group.parse(net).unitDim();
+        double embed = (double) INPUTS * width * k * batch;
+        double layer = complex ? 4.0 * width * width * batch : (double) width * width * k * batch;
+        double readout = (double) width * k * CLASSES * batch;
+        return 2.0 * (4.0 * embed + 9.0 * (depth * layer + readout));
+    }
+
     private static double gaussian(SplittableRandom rng) {
         double u1 = 1.0 - rng.nextDouble(), u2 = rng.nextDouble();   // Box-Muller; u1 in (0, 1]
         return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
     }
 
+    /** One JMH result: mean and 99.9% half-width in ms/op, and the shape it was measured at. */
+    record Score(String net, int width, int depth, int batch, double ms, double err) {
+        String shape() {
+            return String.format(Locale.ROOT, "%d x %d, %d", width, depth, batch);
+        }
+
+        String text() {
+            return Double.isFinite(err) ? String.format(Locale.ROOT, "%.1f ± %.1f", ms, err)
+                    : String.format(Locale.ROOT, "%.1f", ms);
+        }
+    }
+
     /**
-     * Prints the markdown table: {@code TrainStepBench <jmh-result.json> [<pytorch-output.txt>]}. The PyTorch file
-     * holds lines {@code pytorch <net> <ms> ms/step}; the ratio is PyTorch ms / Goldstone ms (above 1: Goldstone
-     * is faster).
+     * Prints the markdown tables: {@code TrainStepBench <jmh-result.json> [<pytorch-output.txt>]}.
+     * <ol>
+     *   <li>The training step: Goldstone ms/step, GFLOP/s ({@link #flops}), PyTorch ms/step and the ratio PyTorch
+     *       ms / Goldstone ms (above 1: Goldstone is faster). The PyTorch file holds lines
+     *       {@code pytorch <net> <ms> ms/step}.</li>
+     *   <li>Curvature, from the same JMH run: step ms, HVP ms and GFLOP/s ({@link #hvpFlops}), HVP / step (the
+     *       target is at most 2.5), Lanczos-20 ms, and Lanczos-20 / HVP (the target is at most 22). Printed when
+     *       the result has {@code hvp} or {@code lanczos20} scores; a ratio whose two scores are not both there is
+     *       "-".</li>
+     * </ol>
      */
     public static void main(String[] args) throws IOException {
         if (args.length < 1 || args.length > 2) {
@@ -239,28 +384,62 @@ public class TrainStepBench {
                 }
             }
         }
+        // benchmark method -> (net and shape -> score), in the order of the result file
+        Map<String, Map<String, Score>> scores = new LinkedHashMap<>();
+        for (String method : List.of("step", "hvp", "lanczos20")) {
+            scores.put(method, new LinkedHashMap<>());
+        }
         JsonNode results = new ObjectMapper().readTree(Path.of(args[0]).toFile());
-        System.out.println("| net | width x depth, batch | Goldstone ms/step | GFLOP/s | PyTorch ms/step | ratio"
-                + " (PyTorch/Goldstone) |");
-        System.out.println("|---|---|---|---|---|---|");
         for (JsonNode r : results) {
-            if (!r.path("benchmark").asText().endsWith("TrainStepBench.step")) {
+            String bench = r.path("benchmark").asText();
+            String method = bench.substring(bench.lastIndexOf('.') + 1);
+            if (!bench.startsWith(TrainStepBench.class.getName() + ".") || !scores.containsKey(method)) {
                 continue;
             }
             JsonNode p = r.path("params");
-            String name = p.path("net").asText();
-            int w = p.path("width").asInt(), dep = p.path("depth").asInt(), b = p.path("batch").asInt();
             JsonNode metric = r.path("primaryMetric");
             if (!metric.path("scoreUnit").asText().equals("ms/op")) {
-                throw new IllegalArgumentException("expected scoreUnit ms/op, found " + metric.path("scoreUnit"));
+                throw new IllegalArgumentException(bench + ": expected scoreUnit ms/op, found "
+                        + metric.path("scoreUnit"));
             }
-            double ms = metric.path("score").asDouble(), err = metric.path("scoreError").asDouble();
-            double gflops = flops(name, w, dep, b) / (ms * 1e-3) / 1e9;
-            Double t = torch.get(name);
-            String errText = Double.isFinite(err) ? String.format(Locale.ROOT, " ± %.1f", err) : "";
-            System.out.printf(Locale.ROOT, "| %s | %d x %d, %d | %.1f%s | %.2f | %s | %s |%n", name, w, dep, b, ms,
-                    errText, gflops, t == null ? "-" : String.format(Locale.ROOT, "%.1f", t),
-                    t == null ? "-" : String.format(Locale.ROOT, "%.2f", t / ms));
+            Score s = new Score(p.path("net").asText(), p.path("width").asInt(), p.path("depth").asInt(),
+                    p.path("batch").asInt(), metric.path("score").asDouble(), metric.path("scoreError").asDouble());
+            scores.get(method).put(s.net() + " " + s.shape() + " " + p.path("profile").asText(), s);
         }
+
+        Map<String, Score> step = scores.get("step"), hvp = scores.get("hvp"), lanczos = scores.get("lanczos20");
+        System.out.println("| net | width x depth, batch | Goldstone ms/step | GFLOP/s | PyTorch ms/step | ratio"
+                + " (PyTorch/Goldstone) |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (Score s : step.values()) {
+            double gflops = flops(s.net(), s.width(), s.depth(), s.batch()) / (s.ms() * 1e-3) / 1e9;
+            Double t = torch.get(s.net());
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %.2f | %s | %s |%n", s.net(), s.shape(), s.text(), gflops,
+                    t == null ? "-" : String.format(Locale.ROOT, "%.1f", t),
+                    t == null ? "-" : String.format(Locale.ROOT, "%.2f", t / s.ms()));
+        }
+        if (hvp.isEmpty() && lanczos.isEmpty()) {
+            return;
+        }
+        Map<String, Score> nets = new LinkedHashMap<>(step);
+        hvp.forEach(nets::putIfAbsent);
+        lanczos.forEach(nets::putIfAbsent);
+        System.out.println();
+        System.out.println("| net | width x depth, batch | step ms | HVP ms | HVP GFLOP/s | HVP / step (target <= 2.5)"
+                + " | Lanczos-20 ms | Lanczos-20 / HVP (target <= 22) |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (Map.Entry<String, Score> e : nets.entrySet()) {
+            Score s = e.getValue(), st = step.get(e.getKey()), h = hvp.get(e.getKey()), l = lanczos.get(e.getKey());
+            String hvpGflops = h == null ? "-" : String.format(Locale.ROOT, "%.2f",
+                    hvpFlops(h.net(), h.width(), h.depth(), h.batch()) / (h.ms() * 1e-3) / 1e9);
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", s.net(), s.shape(),
+                    st == null ? "-" : st.text(), h == null ? "-" : h.text(), hvpGflops, ratio(h, st),
+                    l == null ? "-" : l.text(), ratio(l, h));
+        }
+    }
+
+    /** a.ms / b.ms to two decimals, or "-" if either is missing. */
+    private static String ratio(Score a, Score b) {
+        return a == null || b == null ? "-" : String.format(Locale.ROOT, "%.2f", a.ms() / b.ms());
     }
 }

@@ -75,9 +75,11 @@ public final class Affine implements Layer {
     @Override
     public void backward(Backend be, DeviceBuffer params, DeviceBuffer x, DeviceBuffer y, DeviceBuffer saved,
                          DeviceBuffer gy, DeviceBuffer gx, DeviceBuffer gp, int batch) {
-        be.equivLinear().gemm(false, true, out, in, batch, gy, x, 0.0, gp.slice(0, out * in));   // G_W = G_y x^T
-        if (bias) {
-            be.pointwise().sumColumns(gy, gp.slice(out * in, out), out, batch, 0.0);
+        if (gp != null) {
+            be.equivLinear().gemm(false, true, out, in, batch, gy, x, 0.0, gp.slice(0, out * in));   // G_W = G_y x^T
+            if (bias) {
+                be.pointwise().sumColumns(gy, gp.slice(out * in, out), out, batch, 0.0);
+            }
         }
         if (gx != null) {
             be.equivLinear().gemm(true, false, in, batch, out, params.slice(0, out * in), gy, 0.0, gx);  // W^T G_y

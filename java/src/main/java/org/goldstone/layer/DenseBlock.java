@@ -113,12 +113,17 @@ public final class DenseBlock implements Layer {
         be.pointwise().activationBackward(act, pre, a, gz, ga, cells);
         if (layerNorm) {
             DeviceBuffer gyn = saved.slice(scratch + cells, cells);
+            if (gp == null) {
+                throw new org.goldstone.GoldstoneException(name + ": layer norm needs its parameter gradient buffer");
+            }
             be.pointwise().layerNormBackward(y, p.slice(out * in + out, out), ga, gyn,
                     gp.slice(out * in + out, out), gp.slice(out * in + 2 * out, out), out, batch, LN_EPS);
             ga = gyn;
         }
-        be.equivLinear().gemm(false, true, out, in, batch, ga, x, 0.0, gp.slice(0, out * in));
-        be.pointwise().sumColumns(ga, gp.slice(out * in, out), out, batch, 0.0);
+        if (gp != null) {
+            be.equivLinear().gemm(false, true, out, in, batch, ga, x, 0.0, gp.slice(0, out * in));
+            be.pointwise().sumColumns(ga, gp.slice(out * in, out), out, batch, 0.0);
+        }
         if (gx != null) {
             be.equivLinear().gemm(true, false, in, batch, out, p.slice(0, out * in), ga, 0.0, gx);
             if (residual) {

@@ -103,12 +103,16 @@ public final class EquivariantLinear implements Layer {
     public void backward(Backend be, DeviceBuffer w, DeviceBuffer z, DeviceBuffer y, DeviceBuffer saved,
                          DeviceBuffer gy, DeviceBuffer gz, DeviceBuffer gw, int batch) {
         if (complex) {
-            be.equivLinear().complexBackwardWeight(m, n, batch, gy, z, 0.0, gw);
+            if (gw != null) {
+                be.equivLinear().complexBackwardWeight(m, n, batch, gy, z, 0.0, gw);
+            }
             if (gz != null) {
                 be.equivLinear().complexBackwardData(m, n, batch, w, gy, 0.0, gz);
             }
         } else {
-            be.equivLinear().gemm(false, true, m, n, batch * k, gy, z, 0.0, gw);         // G_W = G_Y Z^T
+            if (gw != null) {
+                be.equivLinear().gemm(false, true, m, n, batch * k, gy, z, 0.0, gw);     // G_W = G_Y Z^T
+            }
             if (gz != null) {
                 be.equivLinear().gemm(true, false, n, batch * k, m, w, gy, 0.0, gz);     // G_Z = W^T G_Y
             }

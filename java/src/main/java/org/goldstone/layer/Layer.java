@@ -48,7 +48,8 @@ public interface Layer {
     /**
      * Backward pass. params, in, out: read. saved: read, except the layer's own scratch rows. gradOut: read
      * (left intact: the R-pass reads it afterwards). gradIn: modified, or null when the input gradient is not
-     * needed. gradParams: modified (overwritten, not accumulated).
+     * needed. gradParams: modified (overwritten, not accumulated), or null when only the input gradient is
+     * needed (the Hessian-vector product skips the weight-gradient GEMMs).
      */
     void backward(Backend backend, DeviceBuffer params, DeviceBuffer in, DeviceBuffer out, DeviceBuffer saved,
                   DeviceBuffer gradOut, DeviceBuffer gradIn, DeviceBuffer gradParams, int batch);

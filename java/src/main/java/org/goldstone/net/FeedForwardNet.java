@@ -296,13 +296,16 @@ public final class FeedForwardNet {
     /**
      * Exact Hessian-vector product of the mean loss of the loaded batch (Pearlmutter's R-operator, SCIENCE d.1):
      * one forward pass, one forward R-pass, and a backward pass that carries G and R{G} together. Writes the
-     * gradient into {@code grad} and H v into {@code hv} (both overwritten; no weight decay: callers add lambda v).
-     * params, v: read. grad, hv: modified. Returns the summed loss.
+     * gradient into {@code grad} (skipped when grad is null: one GEMM per layer less) and H v into {@code hv}
+     * (overwritten; no weight decay: callers add lambda v). params, v: read. grad, hv: modified. Returns the
+     * summed loss.
      */
     public LossOps.Value hessianVector(Workspace ws, DeviceBuffer params, DeviceBuffer v, DeviceBuffer grad,
                                        DeviceBuffer hv, Loss loss, int batch) {
         requireParams(v);
-        requireParams(grad);
+        if (grad != null) {
+            requireParams(grad);
+        }
         requireParams(hv);
         LossOps.Value value = evaluate(ws, params, loss, batch);     // forward; G_o in gradA
         DeviceBuffer rLogits = forwardR(ws, params, v, batch);
@@ -321,7 +324,8 @@ public final class FeedForwardNet {
             DeviceBuffer go = gOut.slice(0, l.outputSize() * batch), rgo = rgOut.slice(0, l.outputSize() * batch);
             DeviceBuffer gi = i == 0 ? null : gIn.slice(0, l.inputSize() * batch);
             DeviceBuffer rgi = i == 0 ? null : rgIn.slice(0, l.inputSize() * batch);
-            l.backward(ws.backend, p, in, out, saved, go, gi, grad.slice(offsets[i], l.paramCount()), batch);
+            l.backward(ws.backend, p, in, out, saved, go, gi, grad == null ? null
+                    : grad.slice(offsets[i], l.paramCount()), batch);
             l.backwardR(ws.backend, p, v.slice(offsets[i], l.paramCount()), in, out, saved, rIn, rOut, rSaved, go,
                     rgo, rgi, hv.slice(offsets[i], l.paramCount()), batch);
             DeviceBuffer t = gOut;

@@ -156,7 +156,7 @@ public final class HessianOperator implements SymmetricOperator {
             data.gather(order, from, to, xb, yb);
             ws.load(xb, yb, b);
             if (kind == Kind.HESSIAN || collectGradient) {
-                LossOps.Value value = net.hessianVector(ws, params, vBuf, gBuf, hvBuf, loss, b);
+                LossOps.Value value = net.hessianVector(ws, params, vBuf, collectGradient ? gBuf : null, hvBuf, loss, b);
                 lossSum += value.sum();
                 if (collectGradient) {
                     be.read(gBuf, part);
