@@ -39,6 +39,8 @@ public final class HessianOperator implements SymmetricOperator {
     private long products;
     private double meanLoss = Double.NaN;
     private double[] gradient;
+    /** Host scratch for one batch's product (allocated once). */
+    private double[] part;
 
     private HessianOperator(FeedForwardNet net, double[] theta, Loss loss, Dataset data, int[] order, int batchSize,
                             Backend be, DType dtype, double weightDecay, Kind kind) {
@@ -147,7 +149,9 @@ public final class HessianOperator implements SymmetricOperator {
     private void run(double[] v, double[] out, boolean collectGradient) {
         be.write(vBuf, v);
         java.util.Arrays.fill(out, 0.0);
-        double[] part = new double[theta.length];
+        if (part == null) {
+            part = new double[theta.length];
+        }
         double[] gsum = collectGradient ? new double[theta.length] : null;
         double lossSum = 0;
         int n = order.length;
@@ -168,14 +172,18 @@ public final class HessianOperator implements SymmetricOperator {
             if (kind == Kind.GAUSS_NEWTON) {
                 net.gaussNewtonVector(ws, params, vBuf, hvBuf, loss, b);
             }
-            be.read(hvBuf, part);
-            for (int i = 0; i < part.length; i++) {
-                out[i] += part[i] * b / n;                      // mean over all samples
+            if (b == n) {
+                be.read(hvBuf, out);                             // one batch: it is the mean already
+            } else {
+                be.read(hvBuf, part);
+                for (int i = 0; i < part.length; i++) {
+                    out[i] += part[i] * b / n;                  // mean over all samples
+                }
             }
         }
         for (int i = 0; i < out.length; i++) {
             out[i] += weightDecay * v[i];
-            if (!Double.isFinite(out[i])) {
+            if (Double.isNaN(out[i]) || Double.isInfinite(out[i])) {
                 throw new GoldstoneException("Hessian operator: non-finite product at parameter " + i + " ("
                         + net.layers().get(net.layerOf(i)).name() + ")");
             }

@@ -54,8 +54,13 @@ public final class CpuBackend implements Backend {
         if (src.length != d.length()) {
             throw new BackendException("write: expected " + d.length() + " elements, found " + src.length);
         }
-        for (int i = 0; i < src.length; i++) {
-            d.set(i, src[i]);
+        if (d instanceof CpuBuffer.F64) {
+            System.arraycopy(src, 0, ((CpuBuffer.F64) d).a, d.offset, src.length);
+        } else {
+            float[] a = ((CpuBuffer.F32) d).a;
+            for (int i = 0; i < src.length; i++) {
+                a[d.offset + i] = (float) src[i];
+            }
         }
     }
 
@@ -81,8 +86,13 @@ public final class CpuBackend implements Backend {
         if (dst.length != s.length()) {
             throw new BackendException("read: expected " + s.length() + " elements, found " + dst.length);
         }
-        for (int i = 0; i < dst.length; i++) {
-            dst[i] = s.get(i);
+        if (s instanceof CpuBuffer.F64) {
+            System.arraycopy(((CpuBuffer.F64) s).a, s.offset, dst, 0, dst.length);
+        } else {
+            float[] a = ((CpuBuffer.F32) s).a;
+            for (int i = 0; i < dst.length; i++) {
+                dst[i] = a[s.offset + i];
+            }
         }
     }
 
