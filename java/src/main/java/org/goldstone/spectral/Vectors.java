@@ -60,21 +60,75 @@ final class Vectors {
         return -1;
     }
 
+    /** Below this ratio |w after| / |w before| of a pass, a second pass runs (Daniel, Gragg, Kaufman, Stewart 1976). */
+    static final double DGKS = 0.7071067811865476;
+
     /**
-     * Removes from w its components along the orthonormal vectors q[0..count), by classical Gram-Schmidt done twice
-     * ("twice is enough": the second pass removes what rounding left after the first). w: modified.
+     * Removes from w its components along the orthonormal vectors q[0..count) by classical Gram-Schmidt, with a
+     * second pass whenever the first removed more than about 30 % of |w| ("twice is enough", applied when it is
+     * needed: the DGKS criterion). Each pass computes all the coefficients in one sweep over q and applies them in a
+     * second, both split into two halves of the index range on two threads; partial sums are added in a fixed
+     * order, so the result does not depend on scheduling. w: modified.
      */
     static void orthogonalizeInPlace(double[] w, double[][] q, int count) {
         if (count == 0) {
             return;
         }
-        double[] c = new double[count];
+        double before = norm(w);
         for (int pass = 0; pass < 2; pass++) {
-            for (int k = 0; k < count; k++) {
-                c[k] = dot(q[k], w);
+            double[] c = coefficients(q, count, w);
+            update(q, count, c, w);
+            double after = norm(w);
+            if (after > DGKS * before) {
+                return;
             }
+            before = after;
+        }
+    }
+
+    private static double[] coefficients(double[][] q, int count, double[] w) {
+        int p = w.length, half = p / 2;
+        double[][] partial = new double[2][count];
+        java.util.concurrent.ForkJoinTask<?> second = java.util.concurrent.ForkJoinPool.commonPool().submit(() ->
+                dots(q, count, w, half, p, partial[1]));
+        dots(q, count, w, 0, half, partial[0]);
+        second.join();
+        double[] c = new double[count];
+        for (int k = 0; k < count; k++) {
+            c[k] = partial[0][k] + partial[1][k];
+        }
+        return c;
+    }
+
+    private static void dots(double[][] q, int count, double[] w, int from, int to, double[] out) {
+        for (int k = 0; k < count; k++) {
+            double[] qk = q[k];
+            double s = 0;
+            for (int i = from; i < to; i++) {
+                s += qk[i] * w[i];
+            }
+            out[k] = s;
+        }
+    }
+
+    private static void update(double[][] q, int count, double[] c, double[] w) {
+        int p = w.length, half = p / 2;
+        java.util.concurrent.ForkJoinTask<?> second = java.util.concurrent.ForkJoinPool.commonPool().submit(() ->
+                subtract(q, count, c, w, half, p));
+        subtract(q, count, c, w, 0, half);
+        second.join();
+    }
+
+    /** w[from..to) -= sum_k c_k q_k, in blocks of 2048 entries so the block of w stays in cache. */
+    private static void subtract(double[][] q, int count, double[] c, double[] w, int from, int to) {
+        for (int b = from; b < to; b += 2048) {
+            int e = Math.min(to, b + 2048);
             for (int k = 0; k < count; k++) {
-                axpyInPlace(-c[k], q[k], w);
+                double[] qk = q[k];
+                double ck = c[k];
+                for (int i = b; i < e; i++) {
+                    w[i] -= ck * qk[i];
+                }
             }
         }
     }

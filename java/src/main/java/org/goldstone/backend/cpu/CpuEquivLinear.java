@@ -139,15 +139,17 @@ final class CpuEquivLinear implements EquivLinearOps {
                 t = new float[len];
                 scratchF.set(t);
             }
-            float[] xa = ((CpuBuffer.F32) x).a;
+            float[] xa = ((CpuBuffer.F32) x).a, ta = t;
             float s = (float) sign;
-            for (int b = 0; b < batch; b++) {
-                int re = x.offset + 2 * b * rows, im = re + rows, o = 2 * b * rows;
-                for (int j = 0; j < rows; j++) {
-                    t[o + j] = -s * xa[im + j];
-                    t[o + rows + j] = s * xa[re + j];
+            parallel.forRange(batch, 8, 16, (from, to) -> {
+                for (int b = from; b < to; b++) {
+                    int re = x.offset + 2 * b * rows, im = re + rows, o = 2 * b * rows;
+                    for (int j = 0; j < rows; j++) {
+                        ta[o + j] = -s * xa[im + j];
+                        ta[o + rows + j] = s * xa[re + j];
+                    }
                 }
-            }
+            });
             return new CpuBuffer.F32(t, 0, len);
         }
         double[] t = scratchD.get();
@@ -155,14 +157,16 @@ final class CpuEquivLinear implements EquivLinearOps {
             t = new double[len];
             scratchD.set(t);
         }
-        double[] xa = ((CpuBuffer.F64) x).a;
-        for (int b = 0; b < batch; b++) {
-            int re = x.offset + 2 * b * rows, im = re + rows, o = 2 * b * rows;
-            for (int j = 0; j < rows; j++) {
-                t[o + j] = -sign * xa[im + j];
-                t[o + rows + j] = sign * xa[re + j];
+        double[] xa = ((CpuBuffer.F64) x).a, ta = t;
+        parallel.forRange(batch, 8, 16, (from, to) -> {
+            for (int b = from; b < to; b++) {
+                int re = x.offset + 2 * b * rows, im = re + rows, o = 2 * b * rows;
+                for (int j = 0; j < rows; j++) {
+                    ta[o + j] = -sign * xa[im + j];
+                    ta[o + rows + j] = sign * xa[re + j];
+                }
             }
-        }
+        });
         return new CpuBuffer.F64(t, 0, len);
     }
 
@@ -180,11 +184,20 @@ final class CpuEquivLinear implements EquivLinearOps {
             t = new float[rows * cols];
             transposeScratchF.set(t);
         }
-        for (int c = 0; c < cols; c++) {
-            for (int r = 0; r < rows; r++) {
-                t[c + r * cols] = src[off + r + c * rows];
+        float[] ta = t;
+        parallel.forRange(rows, 16, 64, (from, to) -> {
+            for (int c0 = 0; c0 < cols; c0 += 32) {                // 32 x 32 blocks: both sides stay in cache
+                int c1 = Math.min(cols, c0 + 32);
+                for (int r0 = from; r0 < to; r0 += 32) {
+                    int r1 = Math.min(to, r0 + 32);
+                    for (int c = c0; c < c1; c++) {
+                        for (int r = r0; r < r1; r++) {
+                            ta[c + r * cols] = src[off + r + c * rows];
+                        }
+                    }
+                }
             }
-        }
+        });
         return t;
     }
 
