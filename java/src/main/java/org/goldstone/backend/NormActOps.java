@@ -26,4 +26,11 @@ public interface NormActOps {
      */
     void ropBackward(Radial radial, DeviceBuffer y, DeviceBuffer ry, DeviceBuffer gz, DeviceBuffer rgz,
                      DeviceBuffer rgy, UnitShape s);
+
+    /**
+     * {@link #backward} and {@link #ropBackward} in one pass over the units (the Hessian-vector product needs both):
+     * writes gy = J G and rgy = J R{G} + (D_w J) G. y, ry, gz, rgz: read. gy, rgy: modified (no aliasing).
+     */
+    void backwardAndRop(Radial radial, DeviceBuffer y, DeviceBuffer ry, DeviceBuffer gz, DeviceBuffer rgz,
+                        DeviceBuffer gy, DeviceBuffer rgy, UnitShape s);
 }

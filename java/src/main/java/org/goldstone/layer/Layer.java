@@ -77,4 +77,16 @@ public interface Layer {
                    DeviceBuffer saved, DeviceBuffer rIn, DeviceBuffer rOut, DeviceBuffer rSaved,
                    DeviceBuffer gradOut, DeviceBuffer rGradOut, DeviceBuffer rGradIn, DeviceBuffer rGradParams,
                    int batch);
+
+    /**
+     * {@link #backward} followed by {@link #backwardR}, which a layer may fuse (the Hessian-vector product calls
+     * this). Arguments as in the two methods; gradParams may be null.
+     */
+    default void backwardWithR(Backend backend, DeviceBuffer params, DeviceBuffer v, DeviceBuffer in, DeviceBuffer out,
+                               DeviceBuffer saved, DeviceBuffer rIn, DeviceBuffer rOut, DeviceBuffer rSaved,
+                               DeviceBuffer gradOut, DeviceBuffer rGradOut, DeviceBuffer gradIn, DeviceBuffer rGradIn,
+                               DeviceBuffer gradParams, DeviceBuffer rGradParams, int batch) {
+        backward(backend, params, in, out, saved, gradOut, gradIn, gradParams, batch);
+        backwardR(backend, params, v, in, out, saved, rIn, rOut, rSaved, gradOut, rGradOut, rGradIn, rGradParams, batch);
+    }
 }

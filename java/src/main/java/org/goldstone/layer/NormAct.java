@@ -93,4 +93,17 @@ public final class NormAct implements Layer {
             be.normAct().ropBackward(radial, y, ry, gz, rgz, rgy, s);
         }
     }
+
+    /** One pass computes G_y = J G_z and R{G_y} (the norm-act part of the Hessian-vector product). */
+    @Override
+    public void backwardWithR(Backend be, DeviceBuffer params, DeviceBuffer v, DeviceBuffer y, DeviceBuffer z,
+                              DeviceBuffer saved, DeviceBuffer ry, DeviceBuffer rz, DeviceBuffer rSaved,
+                              DeviceBuffer gz, DeviceBuffer rgz, DeviceBuffer gy, DeviceBuffer rgy, DeviceBuffer gp,
+                              DeviceBuffer rgp, int batch) {
+        if (gy == null || rgy == null || ry == null) {
+            Layer.super.backwardWithR(be, params, v, y, z, saved, ry, rz, rSaved, gz, rgz, gy, rgy, gp, rgp, batch);
+            return;
+        }
+        be.normAct().backwardAndRop(radial, y, ry, gz, rgz, gy, rgy, new UnitShape(channels, batch, k));
+    }
 }

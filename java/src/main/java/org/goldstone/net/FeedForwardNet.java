@@ -324,10 +324,9 @@ public final class FeedForwardNet {
             DeviceBuffer go = gOut.slice(0, l.outputSize() * batch), rgo = rgOut.slice(0, l.outputSize() * batch);
             DeviceBuffer gi = i == 0 ? null : gIn.slice(0, l.inputSize() * batch);
             DeviceBuffer rgi = i == 0 ? null : rgIn.slice(0, l.inputSize() * batch);
-            l.backward(ws.backend, p, in, out, saved, go, gi, grad == null ? null
-                    : grad.slice(offsets[i], l.paramCount()), batch);
-            l.backwardR(ws.backend, p, v.slice(offsets[i], l.paramCount()), in, out, saved, rIn, rOut, rSaved, go,
-                    rgo, rgi, hv.slice(offsets[i], l.paramCount()), batch);
+            l.backwardWithR(ws.backend, p, v.slice(offsets[i], l.paramCount()), in, out, saved, rIn, rOut, rSaved, go,
+                    rgo, gi, rgi, grad == null ? null : grad.slice(offsets[i], l.paramCount()),
+                    hv.slice(offsets[i], l.paramCount()), batch);
             DeviceBuffer t = gOut;
             gOut = gIn;
             gIn = t;

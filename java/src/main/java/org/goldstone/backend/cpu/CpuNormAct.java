@@ -163,8 +163,18 @@ final class CpuNormAct implements NormActOps {
     @Override
     public void ropBackward(Radial radial, DeviceBuffer yBuf, DeviceBuffer ryBuf, DeviceBuffer gzBuf,
                             DeviceBuffer rgzBuf, DeviceBuffer rgyBuf, UnitShape s) {
+        backwardAndRop(radial, yBuf, ryBuf, gzBuf, rgzBuf, null, rgyBuf, s);
+    }
+
+    @Override
+    public void backwardAndRop(Radial radial, DeviceBuffer yBuf, DeviceBuffer ryBuf, DeviceBuffer gzBuf,
+                               DeviceBuffer rgzBuf, DeviceBuffer gyBuf, DeviceBuffer rgyBuf, UnitShape s) {
         CpuBuffer y = CpuBuffer.of(yBuf), w = CpuBuffer.of(ryBuf), g = CpuBuffer.of(gzBuf);
         CpuBuffer rg = CpuBuffer.of(rgzBuf), out = CpuBuffer.of(rgyBuf);
+        CpuBuffer gy = gyBuf == null ? null : CpuBuffer.of(gyBuf);
+        if (gy != null) {
+            check(gy, s, "G_y");
+        }
         check(y, s, "y");
         check(w, s, "R{y}");
         check(g, s, "G_z");
@@ -173,13 +183,14 @@ final class CpuNormAct implements NormActOps {
         int n = s.channels(), k = s.k();
         boolean simd = CpuEquivLinear.SIMD && VectorNormAct.supports(radial) && y instanceof CpuBuffer.F32
                 && w instanceof CpuBuffer.F32 && g instanceof CpuBuffer.F32 && rg instanceof CpuBuffer.F32
-                && out instanceof CpuBuffer.F32;
+                && out instanceof CpuBuffer.F32 && (gy == null || gy instanceof CpuBuffer.F32);
         int j0 = simd ? VectorNormAct.vectorChannels(n) : 0;
         parallel.forRange(s.batch(), 1, 2, (from, to) -> {
             if (simd) {
                 VectorNormAct.ropBackward(radial.profile(), ((CpuBuffer.F32) y).a, y.offset, ((CpuBuffer.F32) w).a,
                         w.offset, ((CpuBuffer.F32) g).a, g.offset, ((CpuBuffer.F32) rg).a, rg.offset,
-                        ((CpuBuffer.F32) out).a, out.offset, n, k, from, to);
+                        ((CpuBuffer.F32) out).a, out.offset, gy == null ? null : ((CpuBuffer.F32) gy).a,
+                        gy == null ? 0 : gy.offset, n, k, from, to);
             }
             for (int b = from; b < to; b++) {
                 for (int j = j0; j < n; j++) {
@@ -201,6 +212,9 @@ final class CpuNormAct implements NormActOps {
                     for (int a = 0; a < k; a++) {
                         int i = base + a * n;
                         out.set(i, h * rg.get(i) + cy * y.get(i) + cg * g.get(i) + cw * w.get(i));
+                        if (gy != null) {
+                            gy.set(i, h * g.get(i) + cw * y.get(i));              // J G, with 2 h' (y.G) = cw
+                        }
                     }
                 }
             }

@@ -54,6 +54,13 @@ final class VectorNormAct {
      */
     static void ropBackward(RadialProfile p, float[] y, int yOff, float[] w, int wOff, float[] g, int gOff, float[] rg,
                             int rgOff, float[] out, int outOff, int n, int k, int from, int to) {
+        ropBackward(p, y, yOff, w, wOff, g, gOff, rg, rgOff, out, outOff, null, 0, n, k, from, to);
+    }
+
+    /** As above, and when {@code gy} is not null also G_y = h G + 2 h' (y.G) y (the plain backward) in the same pass. */
+    static void ropBackward(RadialProfile p, float[] y, int yOff, float[] w, int wOff, float[] g, int gOff, float[] rg,
+                            int rgOff, float[] out, int outOff, float[] gy, int gyOff, int n, int k, int from,
+                            int to) {
         int l = S.length(), nv = vectorChannels(n);
         for (int b = from; b < to; b++) {
             int base = b * k * n;
@@ -75,11 +82,15 @@ final class VectorNormAct {
                 FloatVector cg = dh.mul(yw).mul(2f), cw = dh.mul(yg).mul(2f);
                 for (int a = 0; a < k; a++) {
                     int i = base + a * n + j;
+                    FloatVector yv = FloatVector.fromArray(S, y, yOff + i), gv = FloatVector.fromArray(S, g, gOff + i);
                     FloatVector.fromArray(S, rg, rgOff + i).mul(h)
-                            .add(FloatVector.fromArray(S, y, yOff + i).mul(cy))
-                            .add(FloatVector.fromArray(S, g, gOff + i).mul(cg))
+                            .add(yv.mul(cy))
+                            .add(gv.mul(cg))
                             .add(FloatVector.fromArray(S, w, wOff + i).mul(cw))
                             .intoArray(out, outOff + i);
+                    if (gy != null) {
+                        gv.mul(h).add(yv.mul(cw)).intoArray(gy, gyOff + i);          // 2 h' (y.G) = cw
+                    }
                 }
             }
         }
