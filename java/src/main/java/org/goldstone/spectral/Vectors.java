@@ -8,11 +8,26 @@ final class Vectors {
     }
 
     static double dot(double[] x, double[] y) {
-        double s = 0;
-        for (int i = 0; i < x.length; i++) {
-            s += x[i] * y[i];
+        return dot(x, y, 0, x.length);
+    }
+
+    /**
+     * sum_i x_i y_i over [from, to) with four interleaved partial sums (added in a fixed order at the end): four
+     * independent dependency chains instead of one, about four times faster, and still deterministic.
+     */
+    static double dot(double[] x, double[] y, int from, int to) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = from;
+        for (; i + 3 < to; i += 4) {
+            s0 += x[i] * y[i];
+            s1 += x[i + 1] * y[i + 1];
+            s2 += x[i + 2] * y[i + 2];
+            s3 += x[i + 3] * y[i + 3];
         }
-        return s;
+        for (; i < to; i++) {
+            s0 += x[i] * y[i];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     static double norm(double[] x) {
@@ -102,12 +117,7 @@ final class Vectors {
 
     private static void dots(double[][] q, int count, double[] w, int from, int to, double[] out) {
         for (int k = 0; k < count; k++) {
-            double[] qk = q[k];
-            double s = 0;
-            for (int i = from; i < to; i++) {
-                s += qk[i] * w[i];
-            }
-            out[k] = s;
+            out[k] = dot(q[k], w, from, to);
         }
     }
 
