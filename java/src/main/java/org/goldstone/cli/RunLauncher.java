@@ -44,7 +44,8 @@ final class RunLauncher {
         out.println("network : " + cfg.net().describe() + ", " + trainer.network().paramCount() + " parameters");
         out.println("data    : " + data.train().name() + " (" + data.train().size() + " train, " + data.test().size()
                 + " test, " + data.train().features() + " features, " + data.train().classes() + " classes)");
-        out.println("training: " + cfg.optimizer().kind().name().toLowerCase(Locale.ROOT) + " lr " + cfg.optimizer().lr()
+        out.println("training: " + cfg.optimizer().kind().name().toLowerCase(Locale.ROOT) + " lr "
+                + cfg.optimizer().lr()
                 + ", batch " + cfg.batch() + ", " + cfg.epochs() + " epoch(s), " + cfg.dtype() + ", loss "
                 + cfg.loss() + ", seed " + cfg.seed() + " on " + backend.describe());
         Listener listener = new Listener(progress, out);
@@ -101,7 +102,8 @@ final class RunLauncher {
                 bar.refresh();
             }
             String line = String.format(Locale.ROOT, "epoch %d (step %d, %.1f s): test accuracy %.4f, test loss %.4f,"
-                    + " train loss %.4f", e.epoch() + 1, e.step(), e.seconds(), e.testAccuracy(), e.testLoss(), emaLoss);
+                    + " train loss %.4f", e.epoch() + 1, e.step(), e.seconds(), e.testAccuracy(), e.testLoss(),
+                            emaLoss);
             if (bar != null) {
                 System.err.println();
             }

@@ -76,7 +76,8 @@ final class SpectrumCommand implements Callable<Integer> {
             + " Default: ${DEFAULT-VALUE}")
     int tangentChecks = 8;
 
-    @Option(names = "--dense-limit", description = "Largest P for the dense eigendecomposition. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--dense-limit",
+            description = "Largest P for the dense eigendecomposition. Default: ${DEFAULT-VALUE}")
     int denseLimit = 2000;
 
     @Option(names = "--out", description = "Output directory (default: spectrum/ next to the checkpoint, or"
@@ -143,7 +144,8 @@ final class SpectrumCommand implements Callable<Integer> {
         try (Backend be = RunLauncher.openBackend("cpu", System.out)) {
             HessianOperator op = HessianOperator.onDataset(net, theta, Loss.parse(lossName), subset, hessianBatch, be,
                     DType.parse(precision), weightDecay, kind);
-            Spectrum.Settings s = new Spectrum.Settings(top, lanczos, traceProbes, densityProbes, lanczos, tangentChecks,
+            Spectrum.Settings s = new Spectrum.Settings(top, lanczos, traceProbes, densityProbes, lanczos,
+                    tangentChecks,
                     denseLimit, 1e-9, options.seed);
             long t0 = System.nanoTime();
             Spectrum.Result r = Spectrum.run(net, op, lossName.equals("ce"), s, stage -> System.err.printf(Locale.ROOT,
@@ -167,7 +169,8 @@ final class SpectrumCommand implements Callable<Integer> {
     private static void print(Spectrum.Result r) {
         System.out.printf(Locale.ROOT, "asymmetry       : %.2e (|u.Hv - v.Hu| relative)%n", r.asymmetry());
         if (r.topEigenvalues() != null) {
-            System.out.printf(Locale.ROOT, "top eigenvalues : %s%n", java.util.Arrays.toString(round(r.topEigenvalues())));
+            System.out.printf(Locale.ROOT, "top eigenvalues : %s%n",
+                    java.util.Arrays.toString(round(r.topEigenvalues())));
         }
         if (r.ritzValues() != null) {
             System.out.printf(Locale.ROOT, "Ritz range      : [%.6g, %.6g] (%d Lanczos steps)%n", r.ritzValues()[0],
@@ -249,7 +252,8 @@ final class SpectrumCommand implements Callable<Integer> {
             Path tangents = dir.resolve("tangents.png");
             StringBuilder names = new StringBuilder();
             for (int i = 0; i < families.size(); i++) {
-                names.append(i).append(" = ").append(families.get(i).name()).append(i + 1 < families.size() ? ", " : "");
+                names.append(i).append(" = ").append(families.get(i).name()).append(i + 1 < families.size()
+                        ? ", " : "");
             }
             Plots.lines(tangents, "Symmetry tangents: " + names, "family", "relative size", fam, true);
             written.add(tangents);

@@ -28,10 +28,12 @@ final class TrainOptions {
             + " ${DEFAULT-VALUE}")
     String scaling = "standardized";
 
-    @Option(names = "--group", description = "U(1), O(k) with k >= 1, or real (baseline MLP). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--group",
+            description = "U(1), O(k) with k >= 1, or real (baseline MLP). Default: ${DEFAULT-VALUE}")
     String group = "O(4)";
 
-    @Option(names = "--width", description = "Channels per level (real units for the baseline). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--width",
+            description = "Channels per level (real units for the baseline). Default: ${DEFAULT-VALUE}")
     int width = 32;
 
     @Option(names = "--depth", description = "Internal layers. Default: ${DEFAULT-VALUE}")
@@ -47,7 +49,8 @@ final class TrainOptions {
     @Option(names = "--profile-b", description = "GATE offset, MODRELU radius bias, CUBIC mu.")
     Double profileB;
 
-    @Option(names = "--activation", description = "Baseline activation: tanh, relu, identity. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--activation",
+            description = "Baseline activation: tanh, relu, identity. Default: ${DEFAULT-VALUE}")
     String activation = "tanh";
 
     @Option(names = "--residual", description = "Baseline: residual connections.")
@@ -89,7 +92,8 @@ final class TrainOptions {
     @Option(names = "--adamw-decay", description = "AdamW decoupled weight decay. Default: ${DEFAULT-VALUE}")
     double adamwDecay = 0.0;
 
-    @Option(names = "--weight-decay", description = "L2 term lambda/2 |theta|^2 in the objective. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--weight-decay",
+            description = "L2 term lambda/2 |theta|^2 in the objective. Default: ${DEFAULT-VALUE}")
     double weightDecay = 0.0;
 
     @Option(names = "--schedule", description = "constant, step, cosine. Default: ${DEFAULT-VALUE}")
@@ -107,7 +111,8 @@ final class TrainOptions {
     @Option(names = "--min-lr-factor", description = "Cosine schedule: final lr / peak lr. Default: ${DEFAULT-VALUE}")
     double minLrFactor = 0.0;
 
-    @Option(names = "--clip-norm", description = "Clip gradients to this global norm (0 = off). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--clip-norm",
+            description = "Clip gradients to this global norm (0 = off). Default: ${DEFAULT-VALUE}")
     double clipNorm = 0.0;
 
     @Option(names = "--batch", description = "Mini-batch size. Default: ${DEFAULT-VALUE}")
@@ -116,7 +121,8 @@ final class TrainOptions {
     @Option(names = "--epochs", description = "Epochs. Default: ${DEFAULT-VALUE}")
     int epochs = 1;
 
-    @Option(names = "--max-steps", description = "Stop after this many updates (0 = all epochs). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--max-steps",
+            description = "Stop after this many updates (0 = all epochs). Default: ${DEFAULT-VALUE}")
     long maxSteps = 0;
 
     @Option(names = "--seed", description = "Seed for initialization and shuffling. Default: ${DEFAULT-VALUE}")

@@ -29,7 +29,8 @@ public record OrthogonalGroup(int k) implements Group {
                 a[i][j] = gaussian(rng);
             }
         }
-        // modified Gram-Schmidt on the columns, two passes; the column signs follow the Gaussian, so the law is Haar on O(k)
+        // modified Gram-Schmidt on the columns, two passes; the column signs follow the Gaussian, so the law is Haar
+        // on O(k)
         double[][] q = new double[k][k];
         for (int j = 0; j < k; j++) {
             double[] v = new double[k];

@@ -112,7 +112,8 @@ public final class Affine implements Layer {
         }
         if (rgx != null) {
             be.equivLinear().gemm(true, false, in, batch, out, v.slice(0, out * in), gy, 0.0, rgx);        // V^T G_y
-            be.equivLinear().gemm(true, false, in, batch, out, params.slice(0, out * in), rgy, 1.0, rgx);  // + W^T R{G_y}
+            // + W^T R{G_y}
+            be.equivLinear().gemm(true, false, in, batch, out, params.slice(0, out * in), rgy, 1.0, rgx);
         }
     }
 }

@@ -8,7 +8,8 @@ import org.goldstone.backend.DeviceBuffer;
 /**
  * Real baseline block (SCIENCE a.6): {@code a = act(LN(W x + b))} with optional layer normalization, and
  * {@code out = x + a} when residual (requires in == out). W ~ N(0, sigmaW^2/in), b ~ N(0, sigmaB^2),
- * LayerNorm gamma = 1, beta = 0. Saves the pre-activation, the normalized value and the activation for the backward pass.
+ * LayerNorm gamma = 1, beta = 0. Saves the pre-activation, the normalized value and the activation for the backward
+ * pass.
  */
 public final class DenseBlock implements Layer {
     private static final double LN_EPS = 1e-5;

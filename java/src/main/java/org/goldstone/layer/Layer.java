@@ -87,6 +87,7 @@ public interface Layer {
                                DeviceBuffer gradOut, DeviceBuffer rGradOut, DeviceBuffer gradIn, DeviceBuffer rGradIn,
                                DeviceBuffer gradParams, DeviceBuffer rGradParams, int batch) {
         backward(backend, params, in, out, saved, gradOut, gradIn, gradParams, batch);
-        backwardR(backend, params, v, in, out, saved, rIn, rOut, rSaved, gradOut, rGradOut, rGradIn, rGradParams, batch);
+        backwardR(backend, params, v, in, out, saved, rIn, rOut, rSaved, gradOut, rGradOut, rGradIn,
+                rGradParams, batch);
     }
 }

@@ -10,7 +10,8 @@ package org.goldstone.layer;
 public record Radial(RadialProfile profile, double a, double b) {
     public Radial {
         if (profile == null) {
-            throw new IllegalArgumentException("radial profile: expected one of ALG, RTANH, GATE, MODRELU, PHASE, CUBIC,"
+            throw new IllegalArgumentException("radial profile: expected one of ALG, RTANH, GATE, MODRELU,"
+                    + " PHASE, CUBIC,"
                     + " found null");
         }
         if (!Double.isFinite(a) || !Double.isFinite(b)) {

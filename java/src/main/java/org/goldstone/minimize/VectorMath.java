@@ -1,20 +1,18 @@
 package org.goldstone.minimize;
 
+import org.goldstone.tensor.HostVectors;
+
 /** Level-1 loops on fp64 host vectors for the minimizers of this package. */
 final class VectorMath {
     private VectorMath() {
     }
 
     static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
+        return HostVectors.dot(a, b);
     }
 
     static double norm2(double[] a) {
-        return Math.sqrt(dot(a, a));
+        return HostVectors.norm(a);
     }
 
     static double normInf(double[] a) {

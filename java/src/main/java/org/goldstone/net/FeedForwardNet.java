@@ -209,7 +209,8 @@ public final class FeedForwardNet {
             return maxBatch;
         }
 
-        /** Loads a batch: {@code x} holds batch samples of {@code inputs} features (sample-major), labels as numbers. */
+        /** Loads a batch: {@code x} holds batch samples of {@code inputs} features (sample-major), labels as
+         * numbers. */
         public void load(float[] x, double[] labelValues, int batch) {
             check(batch);
             backend.write(acts[0].slice(0, spec.inputs() * batch), x, 0);

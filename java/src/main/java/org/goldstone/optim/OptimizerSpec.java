@@ -20,7 +20,8 @@ public record OptimizerSpec(Kind kind, double lr, double momentum, double beta1,
 
     public OptimizerSpec {
         if (kind == null) {
-            throw new IllegalArgumentException("optimizer: expected sgd, momentum, nesterov, adam or adamw, found null");
+            throw new IllegalArgumentException("optimizer: expected sgd, momentum, nesterov, adam or adamw,"
+                    + " found null");
         }
         check(lr > 0 && Double.isFinite(lr), "learning rate > 0", lr);
         check(momentum >= 0 && momentum < 1, "momentum in [0, 1)", momentum);

@@ -49,7 +49,8 @@ public final class HessianOperator implements SymmetricOperator {
                     + net.spec().describe() + ", found " + theta.length);
         }
         if (data.features() != net.spec().inputs() || data.classes() != net.spec().classes()) {
-            throw new GoldstoneException("Hessian operator: expected data with " + net.spec().inputs() + " features and "
+            throw new GoldstoneException("Hessian operator: expected data with " + net.spec().inputs()
+                    + " features and "
                     + net.spec().classes() + " classes, found " + data.features() + " and " + data.classes());
         }
         if (!(weightDecay >= 0)) {
@@ -82,7 +83,8 @@ public final class HessianOperator implements SymmetricOperator {
         if (indices.length == 0) {
             throw new GoldstoneException("Hessian operator: expected at least one sample, found none");
         }
-        return new HessianOperator(net, theta, loss, data, indices.clone(), indices.length, be, dtype, weightDecay, kind);
+        return new HessianOperator(net, theta, loss, data, indices.clone(), indices.length, be, dtype,
+                weightDecay, kind);
     }
 
     /** Every sample of {@code data}, in order, in batches of {@code batchSize}. */
@@ -160,7 +162,8 @@ public final class HessianOperator implements SymmetricOperator {
             data.gather(order, from, to, xb, yb);
             ws.load(xb, yb, b);
             if (kind == Kind.HESSIAN || collectGradient) {
-                LossOps.Value value = net.hessianVector(ws, params, vBuf, collectGradient ? gBuf : null, hvBuf, loss, b);
+                LossOps.Value value = net.hessianVector(ws, params, vBuf, collectGradient ? gBuf : null, hvBuf,
+                        loss, b);
                 lossSum += value.sum();
                 if (collectGradient) {
                     be.read(gBuf, part);

@@ -55,7 +55,8 @@ public final class Spectrum {
         GoldstoneReport goldstone = null;
         try {
             progress.accept("top " + s.topEigenvalues() + " eigenvalues (power iteration)");
-            top = PowerIteration.top(op, s.topEigenvalues(), PowerIteration.DEFAULT_MAX_ITER, PowerIteration.DEFAULT_TOL,
+            top = PowerIteration.top(op, s.topEigenvalues(), PowerIteration.DEFAULT_MAX_ITER,
+                    PowerIteration.DEFAULT_TOL,
                     rng.split()).eigenvalues();
             progress.accept("Lanczos, " + s.lanczosSteps() + " steps");
             LanczosResult lanczos = Lanczos.run(op, Math.min(s.lanczosSteps(), op.dimension()),

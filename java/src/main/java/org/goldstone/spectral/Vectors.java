@@ -1,51 +1,31 @@
 package org.goldstone.spectral;
 
 import java.util.SplittableRandom;
+import org.goldstone.tensor.HostVectors;
 
-/** Plain fp64 vector kernels shared by the estimators of this package: loops, no streams, no boxing. */
+/** The estimators' vector kernels: {@link HostVectors} plus probes and the blocked reorthogonalization. */
 final class Vectors {
     private Vectors() {
     }
 
     static double dot(double[] x, double[] y) {
-        return dot(x, y, 0, x.length);
+        return HostVectors.dot(x, y);
     }
 
-    /**
-     * sum_i x_i y_i over [from, to) with four interleaved partial sums (added in a fixed order at the end): four
-     * independent dependency chains instead of one, about four times faster, and still deterministic.
-     */
     static double dot(double[] x, double[] y, int from, int to) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = from;
-        for (; i + 3 < to; i += 4) {
-            s0 += x[i] * y[i];
-            s1 += x[i + 1] * y[i + 1];
-            s2 += x[i + 2] * y[i + 2];
-            s3 += x[i + 3] * y[i + 3];
-        }
-        for (; i < to; i++) {
-            s0 += x[i] * y[i];
-        }
-        return (s0 + s1) + (s2 + s3);
+        return HostVectors.dot(x, y, from, to);
     }
 
     static double norm(double[] x) {
-        return Math.sqrt(dot(x, x));
+        return HostVectors.norm(x);
     }
 
-    /** {@code y += alpha x}. y: modified. */
     static void axpyInPlace(double alpha, double[] x, double[] y) {
-        for (int i = 0; i < x.length; i++) {
-            y[i] += alpha * x[i];
-        }
+        HostVectors.axpyInPlace(alpha, x, y);
     }
 
-    /** {@code x *= alpha}. x: modified. */
     static void scaleInPlace(double alpha, double[] x) {
-        for (int i = 0; i < x.length; i++) {
-            x[i] *= alpha;
-        }
+        HostVectors.scaleInPlace(alpha, x);
     }
 
     /** Entries +-1 with probability 1/2 each. */

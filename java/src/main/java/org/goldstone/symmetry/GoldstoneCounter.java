@@ -1,5 +1,7 @@
 package org.goldstone.symmetry;
 
+import static org.goldstone.tensor.HostVectors.dot;
+import static org.goldstone.tensor.HostVectors.norm;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -206,7 +208,8 @@ public final class GoldstoneCounter {
         }
         SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(p, m, true, false, true);
         if (!svd.decompose(a)) {
-            throw new GoldstoneException("Goldstone accounting: SVD of the " + p + " x " + m + " tangent matrix failed");
+            throw new GoldstoneException("Goldstone accounting: SVD of the " + p + " x " + m
+                    + " tangent matrix failed");
         }
         double[] s = svd.getSingularValues();
         DMatrixRMaj u = svd.getU(null, false);
@@ -255,15 +258,5 @@ public final class GoldstoneCounter {
         return out;
     }
 
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
-    }
 
-    private static double norm(double[] a) {
-        return Math.sqrt(dot(a, a));
-    }
 }

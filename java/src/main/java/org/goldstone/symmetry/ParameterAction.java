@@ -47,7 +47,8 @@ public final class ParameterAction {
     public static void unitPhaseInPlace(FeedForwardNet net, double[] theta, int level, int j, double beta) {
         if (!net.spec().equivariant() || net.spec().symmetry().unitDim() != 2
                 || !"U(1)".equals(net.spec().symmetry().label())) {
-            throw new IllegalArgumentException("unit phase gauge: expected a U(1) network, found " + net.spec().group());
+            throw new IllegalArgumentException("unit phase gauge: expected a U(1) network, found "
+                    + net.spec().group());
         }
         int n = net.spec().width(), depth = net.spec().depth();
         if (level < 0 || level > depth || j < 0 || j >= n) {

@@ -30,7 +30,8 @@ public final class Tangents {
             boolean broken = spec.breakingBias() != null && spec.breakingBias() != 0;
             if (g.label().equals("U(1)")) {
                 for (int level = 0; level <= spec.depth(); level++) {
-                    for (int j = 0; j < spec.width() && !(broken && level == 1); j++) {   // the bias fixes level-1 phases
+                    // the bias fixes level-1 phases
+                    for (int j = 0; j < spec.width() && !(broken && level == 1); j++) {
                         Generator gen = gauge(net, level, j);
                         out.add(new Tangent("U(1) phase gauge", "level " + level + " unit " + j,
                                 Tangent.Kind.ROTATION, gen.apply(theta), gen.apply(gradient)));

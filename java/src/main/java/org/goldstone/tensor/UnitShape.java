@@ -29,6 +29,7 @@ public record UnitShape(int channels, int batch, int k) {
         if (p.length != 3) {
             throw new IllegalArgumentException("UnitShape: expected CHANNELSxBATCHxK, found '" + text + "'");
         }
-        return new UnitShape(Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()), Integer.parseInt(p[2].trim()));
+        return new UnitShape(Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()),
+                Integer.parseInt(p[2].trim()));
     }
 }

@@ -98,7 +98,8 @@ public final class Checkpoint {
     public static double[] parameters(Safetensors.Loaded loaded, Path file, FeedForwardNet net) {
         TrainConfig cfg = config(loaded, file);
         if (!cfg.net().equals(net.spec())) {
-            throw new CheckpointException(file + ": expected a checkpoint of " + net.spec().describe() + ", found one of "
+            throw new CheckpointException(file + ": expected a checkpoint of " + net.spec().describe()
+                    + ", found one of "
                     + cfg.net().describe());
         }
         double[] host = new double[net.paramCount()];
@@ -119,7 +120,8 @@ public final class Checkpoint {
         }
         for (double v : t.values()) {
             if (!Double.isFinite(v)) {
-                throw new CheckpointException(file + ": expected finite values in " + prefix + b.name() + ", found " + v);
+                throw new CheckpointException(file + ": expected finite values in " + prefix + b.name()
+                        + ", found " + v);
             }
         }
         return t.values();

@@ -216,7 +216,8 @@ public final class Trainer {
                         sumLoss = sumAcc = 0;
                         rows = 0;
                     }
-                    if (epochEnd || stop || (cfg.checkpointEvery() > 0 && position.step() % cfg.checkpointEvery() == 0)) {
+                    boolean due = cfg.checkpointEvery() > 0 && position.step() % cfg.checkpointEvery() == 0;
+                    if (epochEnd || stop || due) {
                         lastCheckpoint = saveCheckpoint();
                     }
                     if (epochEnd) {

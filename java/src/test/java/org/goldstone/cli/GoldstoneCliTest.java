@@ -48,9 +48,11 @@ class GoldstoneCliTest {
 
     @Test
     void unknownGroupProfileAndBadK(@TempDir Path dir) {
-        assertOneLineError(run("train", "--dataset", "synthetic", "--group", "SU(3)", "--out", dir.resolve("a").toString()),
+        assertOneLineError(run("train", "--dataset", "synthetic", "--group", "SU(3)", "--out",
+                dir.resolve("a").toString()),
                 2, "expected U(1) or O(k)");
-        assertOneLineError(run("train", "--dataset", "synthetic", "--group", "O(0)", "--out", dir.resolve("b").toString()),
+        assertOneLineError(run("train", "--dataset", "synthetic", "--group", "O(0)", "--out",
+                dir.resolve("b").toString()),
                 2, "expected k >= 1, found 0");
         assertOneLineError(run("train", "--dataset", "synthetic", "--profile", "SWISH", "--out",
                 dir.resolve("c").toString()), 2, "found 'SWISH'");
@@ -78,7 +80,8 @@ class GoldstoneCliTest {
             ckpt = files.filter(p -> p.toString().endsWith(".safetensors")).findFirst().orElseThrow();
         }
         Files.write(ckpt, new byte[] {1, 2, 3});
-        assertOneLineError(run("train", "--resume", runDir.toString(), "--no-progress"), 4, ckpt.getFileName().toString());
+        assertOneLineError(run("train", "--resume", runDir.toString(), "--no-progress"), 4,
+                ckpt.getFileName().toString());
     }
 
     @Test
@@ -115,7 +118,8 @@ class GoldstoneCliTest {
         assertEquals(0, run("train", "--dataset", "synthetic", "--group", "U(1)", "--width", "3", "--depth", "2",
                 "--max-steps", "20", "--weight-decay", "1e-3", "--no-progress", "--out", runDir.toString()).code());
         Path out = dir.resolve("spec");
-        Run r = run("spectrum", "--run", runDir.toString(), "--samples", "64", "--lanczos", "30", "--trace-probes", "10",
+        Run r = run("spectrum", "--run", runDir.toString(), "--samples", "64", "--lanczos", "30",
+                "--trace-probes", "10",
                 "--precision", "f64", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("U(1) phase gauge") && r.out().contains("zero modes: predicted"), r.out());

@@ -28,7 +28,8 @@ class TinyNetLabTest {
         GoldstoneReport r = o.report();
         int[] predicted = c.predicted();
         String where = c.group() + " " + c.loss() + ": " + r.toText();
-        assertTrue(r.gradientNorm() < 1e-12, () -> "not a polished minimum, |grad F| = " + r.gradientNorm() + " > 1e-12; "
+        assertTrue(r.gradientNorm() < 1e-12, () -> "not a polished minimum, |grad F| = " + r.gradientNorm()
+                + " > 1e-12; "
                 + where);
         assertEquals(predicted[0], r.predictedZero(), "tangent rank (the predicted zero count), " + where);
         assertEquals(predicted[1], r.predictedAtLambda(), "translation rank, " + where);

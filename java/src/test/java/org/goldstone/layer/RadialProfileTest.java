@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The radial profiles: derivatives against central differences (error relative to max(1, |value|)), the RTANH series branch, critical sigma_w. */
+/** The radial profiles: derivatives against central differences (error relative to max(1, |value|)), the RTANH
+ * series branch, critical sigma_w. */
 class RadialProfileTest {
     @ParameterizedTest
     @EnumSource(RadialProfile.class)

@@ -1,5 +1,7 @@
 package org.goldstone.symmetry;
 
+import static org.goldstone.tensor.HostVectors.dot;
+import static org.goldstone.tensor.HostVectors.norm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,17 +46,7 @@ class HessianIdentityTest {
         return out.stream();
     }
 
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
-    }
 
-    private static double norm(double[] a) {
-        return Math.sqrt(dot(a, a));
-    }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")

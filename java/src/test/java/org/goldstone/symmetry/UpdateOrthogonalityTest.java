@@ -1,5 +1,7 @@
 package org.goldstone.symmetry;
 
+import static org.goldstone.tensor.HostVectors.dot;
+import static org.goldstone.tensor.HostVectors.norm;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -79,15 +81,5 @@ class UpdateOrthogonalityTest {
         }
     }
 
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
-    }
 
-    private static double norm(double[] a) {
-        return Math.sqrt(dot(a, a));
-    }
 }

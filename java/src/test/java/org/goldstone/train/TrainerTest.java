@@ -136,7 +136,8 @@ class TrainerTest {
         // an absurd learning rate makes the readout weights ~1e150 after one step; the squared error then overflows
         NetSpec spec = NetSpec.builder().inputs(8).embed(Group.orthogonal(2), 6).equivariant(4, RadialProfile.ALG)
                 .readout(3).build();
-        TrainConfig cfg = new TrainConfig(spec, OptimizerSpec.sgd(1e150), Schedule.constant(), 0, 0, "mse", DType.F64, 64,
+        TrainConfig cfg = new TrainConfig(spec, OptimizerSpec.sgd(1e150), Schedule.constant(), 0, 0, "mse",
+                DType.F64, 64,
                 5, 0, 3, 1, 1, 3, "synthetic");
         try (Backend be = new CpuBackend(2)) {
             Trainer t = Trainer.start(cfg, SMALL, be, dir);

@@ -39,7 +39,8 @@ public abstract class CpuBuffer implements DeviceBuffer {
         if (elements < 0) {
             throw new BackendException("allocate: expected elements >= 0, found " + elements);
         }
-        return dtype == DType.F64 ? new F64(new double[elements], 0, elements) : new F32(new float[elements], 0, elements);
+        return dtype == DType.F64 ? new F64(new double[elements], 0, elements) : new F32(new float[elements], 0,
+                elements);
     }
 
     void checkSlice(int off, int len) {

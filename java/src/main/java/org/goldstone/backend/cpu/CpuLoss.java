@@ -118,7 +118,8 @@ final class CpuLoss implements LossOps {
         double v = y.get(b);
         int label = (int) v;
         if (label != v || label < 0 || label >= classes) {
-            throw new BackendException("loss: expected a label in [0, " + classes + "), found " + v + " at sample " + b);
+            throw new BackendException("loss: expected a label in [0, " + classes + "), found " + v
+                    + " at sample " + b);
         }
         return label;
     }

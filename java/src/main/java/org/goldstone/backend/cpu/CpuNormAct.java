@@ -98,7 +98,8 @@ final class CpuNormAct implements NormActOps {
             int j0 = simd ? VectorNormAct.vectorChannels(n) : 0;
             parallel.forRange(s.batch(), 1, 2, (from, to) -> {
                 if (simd) {
-                    VectorNormAct.backward(radial.profile(), ya, y.offset, ga, gz.offset, oa, gy.offset, n, k, from, to);
+                    VectorNormAct.backward(radial.profile(), ya, y.offset, ga, gz.offset, oa, gy.offset, n, k,
+                            from, to);
                 }
                 double[] q = new double[n], dot = new double[n];
                 for (int b = from; b < to && j0 < n; b++) {

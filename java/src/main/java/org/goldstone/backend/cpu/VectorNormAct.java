@@ -9,7 +9,8 @@ import org.goldstone.layer.RadialProfile;
  * fp32 SIMD norm nonlinearity for the ALG and RTANH profiles on the JDK Vector API: a vector of L neighbouring
  * channels j of one sample at a time, h(q) and h'(q) lane-wise: ALG exactly as {@link RadialProfile}, RTANH
  * through the rational approximation of {@link VectorMath} (fp32-accurate, bit-reproducible, no series branch
- * needed). Channels past the last full vector use the plain loops of {@link CpuNormAct}, its twin. Loaded only when the module is present.
+ * needed). Channels past the last full vector use the plain loops of {@link CpuNormAct}, its twin. Loaded only when
+ * the module is present.
  */
 final class VectorNormAct {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -57,7 +58,8 @@ final class VectorNormAct {
         ropBackward(p, y, yOff, w, wOff, g, gOff, rg, rgOff, out, outOff, null, 0, n, k, from, to);
     }
 
-    /** As above, and when {@code gy} is not null also G_y = h G + 2 h' (y.G) y (the plain backward) in the same pass. */
+    /** As above, and when {@code gy} is not null also G_y = h G + 2 h' (y.G) y (the plain backward) in the same
+     * pass. */
     static void ropBackward(RadialProfile p, float[] y, int yOff, float[] w, int wOff, float[] g, int gOff, float[] rg,
                             int rgOff, float[] out, int outOff, float[] gy, int gyOff, int n, int k, int from,
                             int to) {

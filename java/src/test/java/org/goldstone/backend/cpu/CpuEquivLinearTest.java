@@ -151,7 +151,8 @@ class CpuEquivLinearTest {
     /** n = 37 covers the SIMD channels (multiples of the vector length) and the scalar tail; small scales hit the
      * RTANH series branch (q < 1e-2) in both. */
     @ParameterizedTest(name = "{0} k={1} scale={2}")
-    @CsvSource({"ALG,1,1", "ALG,4,1", "RTANH,2,1", "RTANH,3,1", "RTANH,2,0.04", "RTANH,4,0.06", "RTANH,1,3", "RTANH,2,12", "RTANH,4,1e-4",
+    @CsvSource({"ALG,1,1", "ALG,4,1", "RTANH,2,1", "RTANH,3,1", "RTANH,2,0.04", "RTANH,4,0.06", "RTANH,1,3",
+            "RTANH,2,12", "RTANH,4,1e-4",
             "GATE,2,1", "PHASE,4,1", "MODRELU,2,1", "CUBIC,3,1"})
     void normActFp32TracksFp64(String profile, int k, double scale) {
         SplittableRandom rng = new SplittableRandom(2);
