@@ -59,6 +59,10 @@ final class TrainOptions {
     @Option(names = "--layer-norm", description = "Baseline: layer normalization.")
     boolean layerNorm;
 
+    @Option(names = "--recipe", description = "paper: the authors' architecture and initialization (no f after the"
+            + " embedding, framework-default input/output layers); paper-generic: the paper's dense baseline.")
+    String recipe;
+
     @Option(names = "--sigma-w", description = "Internal weight scale (default: the profile's critical value).")
     Double sigmaW;
 
@@ -211,7 +215,7 @@ final class TrainOptions {
         if (sigmaW != null) {
             b.sigmaW(sigmaW);
         }
-        NetSpec spec = b.sigmaIn(sigmaIn).readout(classes).build();
+        NetSpec spec = b.sigmaIn(sigmaIn).recipe(recipe).readout(classes).build();
         OptimizerSpec.Kind kind = OptimizerSpec.parseKind(optimizer);
         OptimizerSpec opt = new OptimizerSpec(kind, lr, kind == OptimizerSpec.Kind.MOMENTUM
                 || kind == OptimizerSpec.Kind.NESTEROV ? momentum : 0, beta1, beta2, eps, adamwDecay);

@@ -16,8 +16,17 @@ public final class Affine implements Layer {
     private final int in, out;
     private final boolean bias;
     private final double weightStd, biasStd;
+    private final boolean uniform;
 
     public Affine(String name, int in, int out, boolean bias, double weightStd, double biasStd) {
+        this(name, in, out, bias, weightStd, biasStd, false);
+    }
+
+    /**
+     * With {@code uniform}, weights and biases are drawn uniformly from +-weightStd and +-biasStd (the framework
+     * default of the paper's recipe: bound 1/sqrt(fan-in)); else Gaussian with these standard deviations.
+     */
+    public Affine(String name, int in, int out, boolean bias, double weightStd, double biasStd, boolean uniform) {
         if (in < 1 || out < 1) {
             throw new IllegalArgumentException(name + ": expected in, out >= 1, found " + in + ", " + out);
         }
@@ -27,6 +36,7 @@ public final class Affine implements Layer {
         this.bias = bias;
         this.weightStd = weightStd;
         this.biasStd = biasStd;
+        this.uniform = uniform;
     }
 
     @Override
@@ -57,6 +67,15 @@ public final class Affine implements Layer {
 
     @Override
     public void initialize(double[] theta, int offset, SplittableRandom rng) {
+        if (uniform) {
+            for (int i = 0; i < out * in; i++) {
+                theta[offset + i] = weightStd * (2 * rng.nextDouble() - 1);
+            }
+            for (int i = 0; bias && i < out; i++) {
+                theta[offset + out * in + i] = biasStd * (2 * rng.nextDouble() - 1);
+            }
+            return;
+        }
         Gaussian.fill(theta, offset, out * in, weightStd, rng);
         if (bias) {
             Gaussian.fill(theta, offset + out * in, out, biasStd, rng);

@@ -48,14 +48,20 @@ public final class FeedForwardNet {
         List<Layer> layers = new ArrayList<>();
         double sigmaW = spec.effectiveSigmaW();
         int d = spec.inputs(), n = spec.width();
-        if (spec.equivariant()) {
+        if (spec.unitBlocks()) {
             Group g = spec.symmetry();
             int k = g.unitDim();
             Radial radial = spec.radial();
-            // embedding std per real component (a.7): sigma_in / sqrt(2d) for U(1), sigma_in / sqrt(d) for O(k)
-            double embedStd = spec.sigmaIn() / Math.sqrt(g.unitDim() == 2 && "U(1)".equals(g.label()) ? 2.0 * d : d);
-            layers.add(new Affine("embed", d, n * k, true, embedStd, 0.0));
-            layers.add(new NormAct("act.0", radial, n, k));
+            boolean paper = spec.recipe() != null, generic = "paper-generic".equals(spec.recipe());
+            if (paper) {
+                // the authors' code (SCIENCE c.1): framework-default input and output layers, no f after the embedding
+                layers.add(new Affine("embed", d, n * k, true, 1.0 / Math.sqrt(d), 1.0 / Math.sqrt(d), true));
+            } else {
+                // embedding std per real component (a.7): sigma_in / sqrt(2d) for U(1), sigma_in / sqrt(d) for O(k)
+                double embedStd = spec.sigmaIn() / Math.sqrt("U(1)".equals(g.label()) ? 2.0 * d : d);
+                layers.add(new Affine("embed", d, n * k, true, embedStd, 0.0));
+                layers.add(new NormAct("act.0", radial, n, k));
+            }
             double[] breaking = null;
             if (spec.breakingBias() != null) {
                 breaking = new double[n * k];
@@ -66,11 +72,21 @@ public final class FeedForwardNet {
                 }
             }
             for (int l = 1; l <= spec.depth(); l++) {
-                layers.add(new EquivariantLinear("equiv." + l, g, n, n, sigmaW, l == 1 ? breaking : null));
+                if (generic) {
+                    // dense (n k) x (n k) without bias, each entry at the equivariant layer's std (sigma_w / sqrt(n))
+                    layers.add(new Affine("dense." + l, n * k, n * k, false, sigmaW / Math.sqrt(n), 0.0));
+                } else {
+                    layers.add(new EquivariantLinear("equiv." + l, g, n, n, sigmaW, l == 1 ? breaking : null));
+                }
                 layers.add(new NormAct("act." + l, radial, n, k));
             }
-            // readout N(0, 1/D_h) with D_h the real feature count (a.7), bias 0
-            layers.add(new Affine("readout", n * k, spec.classes(), true, 1.0 / Math.sqrt(n * k), 0.0));
+            if (paper) {
+                layers.add(new Affine("readout", n * k, spec.classes(), true, 1.0 / Math.sqrt(n * k),
+                        1.0 / Math.sqrt(n * k), true));
+            } else {
+                // readout N(0, 1/D_h) with D_h the real feature count (a.7), bias 0
+                layers.add(new Affine("readout", n * k, spec.classes(), true, 1.0 / Math.sqrt(n * k), 0.0));
+            }
         } else {
             layers.add(new DenseBlock("dense.0", d, n, spec.activation(), false, spec.layerNorm(), sigmaW,
                     spec.sigmaB()));
@@ -93,6 +109,17 @@ public final class FeedForwardNet {
 
     public int paramCount() {
         return paramCount;
+    }
+
+    /**
+     * Index of the linear layer whose output (after its nonlinearity) is representation level {@code level}:
+     * 0 is the embedding, l >= 1 the l-th internal linear layer (equivariant nets and the generic baseline).
+     */
+    public int levelLayer(int level) {
+        if (level == 0) {
+            return 0;
+        }
+        return spec.activatedEmbedding() ? 2 * level : 2 * level - 1;
     }
 
     /** Start of layer i's slice in the flat parameter vector. */

@@ -23,11 +23,15 @@ import org.goldstone.layer.RadialProfile;
  * @param breakingBias explicit symmetry breaking (SCIENCE a.6, d.8 step 6): a fixed, non-trained bias
  *     {@code breakingBias * c} added to the pre-activations of internal layer 1, c a fixed unit-variance random
  *     vector (seed {@link #BREAKING_SEED}); null = none
+ * @param recipe null (the engine's definition, SCIENCE a.5/a.7) or "paper": the authors' code (c.1): no nonlinearity
+ *     after the embedding, embedding and readout initialized like the framework default (weights and biases
+ *     uniform in +-1/sqrt(fan-in)); "paper-generic": the same with every equivariant linear replaced by a dense
+ *     (n k) x (n k) real matrix without bias at the same per-entry std (the paper's generic baseline)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NetSpec(int inputs, int classes, String group, int width, int depth, RadialProfile profile,
                       Double profileA, Double profileB, Activation activation, boolean residual, boolean layerNorm,
-                      Double sigmaW, double sigmaB, double sigmaIn, Double breakingBias) {
+                      Double sigmaW, double sigmaB, double sigmaIn, Double breakingBias, String recipe) {
     /** Seed of the fixed direction c of the explicit breaking bias. */
     public static final long BREAKING_SEED = 20260611L;
 
@@ -62,6 +66,12 @@ public record NetSpec(int inputs, int classes, String group, int width, int dept
         }
         require(sigmaB >= 0 && Double.isFinite(sigmaB), "sigmaB >= 0", sigmaB);
         require(sigmaIn > 0 && Double.isFinite(sigmaIn), "sigmaIn > 0", sigmaIn);
+        if (recipe != null && !recipe.equals("paper") && !recipe.equals("paper-generic")) {
+            throw new IllegalArgumentException("net spec: expected recipe paper or paper-generic, found '" + recipe + "'");
+        }
+        if (recipe != null && group.equals("real")) {
+            throw new IllegalArgumentException("net spec: the paper recipe needs a group U(1) or O(k), found real");
+        }
         if (breakingBias != null) {
             require(!group.equals("real") && depth >= 1, "an equivariant net with depth >= 1 for an explicit breaking"
                     + " bias", group + " depth " + depth);
@@ -80,13 +90,24 @@ public record NetSpec(int inputs, int classes, String group, int width, int dept
         }
     }
 
+    /** Whether the internal layers are equivariant (not the real baseline, not the paper's generic baseline). */
     public boolean equivariant() {
+        return !group.equals("real") && !"paper-generic".equals(recipe);
+    }
+
+    /** Whether the net uses unit blocks with a norm nonlinearity (equivariant nets and the generic baseline). */
+    public boolean unitBlocks() {
         return !group.equals("real");
+    }
+
+    /** Whether a norm nonlinearity follows the embedding (false in the paper's recipe). */
+    public boolean activatedEmbedding() {
+        return recipe == null;
     }
 
     /** The symmetry group; only for equivariant nets. */
     public Group symmetry() {
-        if (!equivariant()) {
+        if (!unitBlocks()) {
             throw new IllegalStateException("a real baseline has no continuous symmetry group");
         }
         return Group.parse(group);
@@ -94,6 +115,9 @@ public record NetSpec(int inputs, int classes, String group, int width, int dept
 
     /** The norm nonlinearity with its constants (defaults where the spec leaves them out). */
     public Radial radial() {
+        if (profile == null) {
+            throw new IllegalStateException("a real baseline has no radial profile");
+        }
         Radial d = Radial.of(profile);
         return new Radial(profile, profileA == null ? d.a() : profileA, profileB == null ? d.b() : profileB);
     }
@@ -103,7 +127,7 @@ public record NetSpec(int inputs, int classes, String group, int width, int dept
         if (sigmaW != null) {
             return sigmaW;
         }
-        if (equivariant()) {
+        if (unitBlocks()) {
             return radial().criticalSigmaW();
         }
         return activation == Activation.RELU ? Math.sqrt(2.0) : 1.0;
@@ -111,7 +135,7 @@ public record NetSpec(int inputs, int classes, String group, int width, int dept
 
     /** Real features per sample at the internal levels. */
     public int features() {
-        return equivariant() ? width * symmetry().unitDim() : width;
+        return unitBlocks() ? width * symmetry().unitDim() : width;
     }
 
     public String toJson() {
@@ -133,9 +157,11 @@ public record NetSpec(int inputs, int classes, String group, int width, int dept
 
     /** One line, e.g. "784 -> O(4) x 128 -> 100 x (equiv linear, ALG) -> 10". */
     public String describe() {
-        if (equivariant()) {
-            return inputs + " -> embed " + width + " " + group + " channels -> " + depth + " x (equivariant linear, "
-                    + profile + ") -> readout " + classes + " (sigma_w " + effectiveSigmaW() + ")";
+        if (unitBlocks()) {
+            String linear = "paper-generic".equals(recipe) ? "dense linear" : "equivariant linear";
+            return inputs + " -> embed " + width + " " + group + " channels -> " + depth + " x (" + linear + ", "
+                    + profile + ") -> readout " + classes + " (sigma_w " + effectiveSigmaW() + ")"
+                    + (recipe == null ? "" : " [" + recipe + " recipe]");
         }
         return inputs + " -> dense " + width + " -> " + depth + " x (dense, " + activation
                 + (residual ? ", residual" : "") + (layerNorm ? ", layer norm" : "") + ") -> readout " + classes
@@ -157,6 +183,7 @@ public record NetSpec(int inputs, int classes, String group, int width, int dept
         private boolean residual, layerNorm;
         private double sigmaB, sigmaIn = 1.0;
         private Double breakingBias;
+        private String recipe;
 
         public Builder inputs(int d) {
             this.inputs = d;
@@ -229,6 +256,12 @@ public record NetSpec(int inputs, int classes, String group, int width, int dept
             return this;
         }
 
+        /** "paper" or "paper-generic" (see {@link NetSpec}); null for the engine's definition. */
+        public Builder recipe(String r) {
+            this.recipe = r;
+            return this;
+        }
+
         public Builder readout(int c) {
             this.classes = c;
             return this;
@@ -236,7 +269,7 @@ public record NetSpec(int inputs, int classes, String group, int width, int dept
 
         public NetSpec build() {
             return new NetSpec(inputs, classes, group, width, depth, profile, profileA, profileB, activation,
-                    residual, layerNorm, sigmaW, sigmaB, sigmaIn, breakingBias);
+                    residual, layerNorm, sigmaW, sigmaB, sigmaIn, breakingBias, recipe);
         }
     }
 }

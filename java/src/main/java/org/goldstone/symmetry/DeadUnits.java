@@ -25,6 +25,9 @@ final class DeadUnits {
         NetSpec spec = net.spec();
         List<Layer> layers = net.layers();
         int n = spec.width();
+        if (spec.unitBlocks() && !spec.equivariant()) {
+            return dead;                                 // the generic baseline: no unit structure to inspect
+        }
         if (spec.equivariant()) {
             int k = spec.symmetry().unitDim(), mn = n * n;
             boolean complex = spec.symmetry().label().equals("U(1)");
@@ -39,14 +42,14 @@ final class DeadUnits {
                             }
                         }
                     } else {
-                        int w0 = net.offset(2 * level);
+                        int w0 = net.offset(net.levelLayer(level));
                         for (int c = 0; c < n; c++) {
                             in = Math.max(in, Math.abs(theta[w0 + j + c * n]));
                             in = complex ? Math.max(in, Math.abs(theta[w0 + mn + j + c * n])) : in;
                         }
                     }
                     if (level < spec.depth()) {
-                        int w0 = net.offset(2 * (level + 1));
+                        int w0 = net.offset(net.levelLayer(level + 1));
                         for (int r = 0; r < n; r++) {
                             out = Math.max(out, Math.abs(theta[w0 + r + j * n]));
                             out = complex ? Math.max(out, Math.abs(theta[w0 + mn + r + j * n])) : out;

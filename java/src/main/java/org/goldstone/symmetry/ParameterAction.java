@@ -65,7 +65,7 @@ public final class ParameterAction {
                 rotate(theta, e0 + i * rows + j, n, in, v);
             }
         } else {
-            int li = 2 * level;                          // layers: embed, act.0, equiv.1, act.1, ...
+            int li = net.levelLayer(level);
             int w0 = net.offset(li), mn = n * n;
             requireLinear(layers.get(li));
             for (int c = 0; c < n; c++) {
@@ -73,7 +73,7 @@ public final class ParameterAction {
             }
         }
         if (level < depth) {
-            int li = 2 * (level + 1);
+            int li = net.levelLayer(level + 1);
             int w0 = net.offset(li), mn = n * n;
             requireLinear(layers.get(li));
             for (int r = 0; r < n; r++) {

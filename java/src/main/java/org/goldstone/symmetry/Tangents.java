@@ -108,13 +108,13 @@ public final class Tangents {
                 gen.rotatePair(e0 + i * rows + j, e0 + i * rows + n + j, 1.0);
             }
         } else {
-            int w0 = net.offset(2 * level), mn = n * n;
+            int w0 = net.offset(net.levelLayer(level)), mn = n * n;
             for (int c = 0; c < n; c++) {
                 gen.rotatePair(w0 + j + c * n, w0 + mn + j + c * n, 1.0);
             }
         }
         if (level < depth) {
-            int w0 = net.offset(2 * (level + 1)), mn = n * n;
+            int w0 = net.offset(net.levelLayer(level + 1)), mn = n * n;
             for (int r = 0; r < n; r++) {
                 gen.rotatePair(w0 + r + j * n, w0 + mn + r + j * n, -1.0);
             }
@@ -162,7 +162,7 @@ public final class Tangents {
                 }
             }
         } else {
-            int w0 = net.offset(2 * level), mn = n * n;
+            int w0 = net.offset(net.levelLayer(level)), mn = n * n;
             for (int c = 0; c < n; c++) {
                 gen.scale(w0 + j + c * n, 1.0);
                 if (complex) {

@@ -34,6 +34,10 @@ class HessianVectorTest {
                 }
             }
         }
+        for (String recipe : new String[] {"paper", "paper-generic"}) {
+            out.add(Arguments.of(NetSpec.builder().inputs(4).embed(Group.parse("U(1)"), 3)
+                    .equivariant(2, RadialProfile.RTANH).sigmaW(1.5).recipe(recipe).readout(3).build(), "ce"));
+        }
         for (Activation a : new Activation[] {Activation.TANH, Activation.RELU}) {
             for (boolean res : new boolean[] {false, true}) {
                 out.add(Arguments.of(NetSpec.builder().inputs(4).dense(4, a).hidden(2).residual(res).sigmaB(0.3)

@@ -29,6 +29,12 @@ class NetworkGradientTest {
                 }
             }
         }
+        for (String recipe : new String[] {"paper", "paper-generic"}) {
+            for (String g : new String[] {"U(1)", "O(4)"}) {
+                out.add(Arguments.of(NetSpec.builder().inputs(5).embed(Group.parse(g), 3)
+                        .equivariant(3, RadialProfile.RTANH).sigmaW(1.5).recipe(recipe).readout(3).build(), "ce"));
+            }
+        }
         for (Activation a : new Activation[] {Activation.TANH, Activation.RELU}) {
             for (boolean res : new boolean[] {false, true}) {
                 for (boolean ln : new boolean[] {false, true}) {
