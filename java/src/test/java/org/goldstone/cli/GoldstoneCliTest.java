@@ -137,4 +137,17 @@ class GoldstoneCliTest {
         assertOneLineError(run("spectrum", "--checkpoint", dir.resolve("nope.safetensors").toString(), "--out",
                 dir.resolve("o").toString()), 4, "nope.safetensors");
     }
+
+    @Test
+    void reproduceRunsTheRecipeAndKeepsATable(@TempDir Path dir) throws Exception {
+        Run r = run("reproduce", "--dataset", "synthetic", "--archs", "O(2),generic", "--sigmas", "0.5,1.3", "--seeds",
+                "1", "--epochs", "1", "--features", "8", "--depths", "3", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("O(2)") && r.out().contains("generic") && r.out().contains("wall time"), r.out());
+        java.util.List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
+        assertEquals(1 + 4, csv.size(), "header + 2 archs x 2 sigma_w x 1 seed x 1 epoch: " + csv);
+        assertTrue(Files.size(dir.resolve("accuracy_vs_sigma.png")) > 1000);
+        assertOneLineError(run("reproduce", "--dataset", "synthetic", "--sigmas", "-1", "--out",
+                dir.resolve("bad").toString()), 2, "expected values > 0, found -1.0");
+    }
 }
