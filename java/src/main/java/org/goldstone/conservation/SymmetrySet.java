@@ -108,6 +108,18 @@ public record SymmetrySet(Kind kind, String name, int[] indices, int[] outgoing)
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof SymmetrySet s && kind == s.kind && name.equals(s.name)
+                && Arrays.equals(indices, s.indices) && Arrays.equals(outgoing, s.outgoing);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * (31 * kind.hashCode() + name.hashCode()) + Arrays.hashCode(indices))
+                + Arrays.hashCode(outgoing);
+    }
+
+    @Override
     public String toString() {
         return kind + " " + name + " " + Arrays.toString(indices)
                 + (outgoing.length > 0 ? " / " + Arrays.toString(outgoing) : "");
