@@ -57,7 +57,8 @@ final class DemoCommand implements Callable<Integer> {
             TrainConfig cfg = options.config(data.train().features(), data.train().classes(), loaded.name());
             Path dir = out != null ? out : RunLauncher.defaultRunDir("demo");
             Trainer trainer = Trainer.start(cfg, data, be, dir);
-            RunLauncher.run(trainer, be, data, !noProgress, System.out);
+            RunLauncher.run(trainer, be, data, !noProgress, System.out, options.diagnosticsEvery,
+                    options.diagnosticsSamples);
         }
         return 0;
     }

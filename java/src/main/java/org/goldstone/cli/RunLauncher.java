@@ -40,6 +40,16 @@ final class RunLauncher {
 
     /** Starts (or resumes) and runs; prints the summary; returns the result. */
     static Trainer.Result run(Trainer trainer, Backend backend, Split data, boolean progress, PrintStream out) {
+        return run(trainer, backend, data, progress, out, 0, 0);
+    }
+
+    /**
+     * As {@link #run(Trainer, Backend, Split, boolean, PrintStream)}, and every {@code diagnosticsEvery} steps
+     * (0 = never) the symmetry diagnostics of SCIENCE f.1-f.4 on the first {@code probe} test samples, written to
+     * diagnostics.jsonl and plotted as layer x step heat maps.
+     */
+    static Trainer.Result run(Trainer trainer, Backend backend, Split data, boolean progress, PrintStream out,
+                              int diagnosticsEvery, int probe) {
         TrainConfig cfg = trainer.config();
         out.println("network : " + cfg.net().describe() + ", " + trainer.network().paramCount() + " parameters");
         out.println("data    : " + data.train().name() + " (" + data.train().size() + " train, " + data.test().size()
@@ -48,12 +58,16 @@ final class RunLauncher {
                 + cfg.optimizer().lr()
                 + ", batch " + cfg.batch() + ", " + cfg.epochs() + " epoch(s), " + cfg.dtype() + ", loss "
                 + cfg.loss() + ", seed " + cfg.seed() + " on " + backend.describe());
-        Listener listener = new Listener(progress, out);
+        Diagnosis diagnosis = diagnosticsEvery > 0 ? new Diagnosis(trainer, data, diagnosticsEvery, probe) : null;
+        Listener listener = new Listener(progress, out, diagnosis);
         Trainer.Result r;
         try {
             r = trainer.run(listener);
         } finally {
             listener.close();
+        }
+        if (diagnosis != null) {
+            out.println("diagnose: " + diagnosis.write(r.runDir()));
         }
         out.printf(Locale.ROOT, "done    : %d steps in %.1f s; test accuracy %.4f, test loss %.4f%n", r.steps(),
                 r.seconds(), r.testAccuracy(), r.testLoss());
@@ -67,12 +81,14 @@ final class RunLauncher {
     private static final class Listener implements Trainer.Listener {
         private final boolean progress;
         private final PrintStream out;
+        private final Diagnosis diagnosis;
         private ProgressBar bar;
         private double emaLoss = Double.NaN, emaAcc = Double.NaN;
 
-        Listener(boolean progress, PrintStream out) {
+        Listener(boolean progress, PrintStream out, Diagnosis diagnosis) {
             this.progress = progress;
             this.out = out;
+            this.diagnosis = diagnosis;
         }
 
         @Override
@@ -87,6 +103,9 @@ final class RunLauncher {
 
         @Override
         public void onStep(Trainer.StepInfo s) {
+            if (diagnosis != null) {
+                diagnosis.maybe(s.step() + 1);
+            }
             emaLoss = Double.isNaN(emaLoss) ? s.loss() : 0.9 * emaLoss + 0.1 * s.loss();
             emaAcc = Double.isNaN(emaAcc) ? s.accuracy() : 0.9 * emaAcc + 0.1 * s.accuracy();
             if (bar != null) {
@@ -113,6 +132,73 @@ final class RunLauncher {
         void close() {
             if (bar != null) {
                 bar.close();
+            }
+        }
+    }
+
+    /** Periodic symmetry diagnostics on a fixed probe batch of the test split. */
+    private static final class Diagnosis {
+        private final Trainer trainer;
+        private final int every;
+        private final double[] x;
+        private final int[] labels;
+        private final java.util.List<Long> steps = new java.util.ArrayList<>();
+        private final java.util.List<org.goldstone.diagnostics.DiagnosticsReport> reports = new java.util.ArrayList<>();
+
+        Diagnosis(Trainer trainer, Split data, int every, int probe) {
+            if (probe < 2) {
+                throw new IllegalArgumentException("--diagnostics-samples: expected >= 2, found " + probe);
+            }
+            this.trainer = trainer;
+            this.every = every;
+            org.goldstone.data.Dataset test = data.test();
+            int n = Math.min(probe, test.size()), d = test.features();
+            x = new double[n * d];
+            labels = new int[n];
+            for (int i = 0; i < n * d; i++) {
+                x[i] = test.x()[i];
+            }
+            System.arraycopy(test.labels(), 0, labels, 0, n);
+        }
+
+        void maybe(long step) {
+            if (step % every == 0 || steps.isEmpty()) {
+                steps.add(step);
+                reports.add(org.goldstone.diagnostics.Diagnostics.compute(trainer.network(), trainer.parameters(), x,
+                        labels));
+            }
+        }
+
+        /** diagnostics.jsonl plus heat maps; returns where they went. */
+        String write(java.nio.file.Path runDir) {
+            try {
+                java.nio.file.Path jsonl = runDir.resolve("diagnostics.jsonl");
+                com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < reports.size(); i++) {
+                    java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+                    row.put("step", steps.get(i));
+                    row.putAll(reports.get(i).scalars());
+                    sb.append(json.writeValueAsString(row)).append('\n');
+                }
+                java.nio.file.Files.writeString(jsonl, sb.toString());
+                long[] st = new long[steps.size()];
+                for (int i = 0; i < st.length; i++) {
+                    st[i] = steps.get(i);
+                }
+                java.util.List<String> files = new java.util.ArrayList<>();
+                files.add(jsonl.toString());
+                for (org.goldstone.diagnostics.LevelMetric m : new org.goldstone.diagnostics.LevelMetric[] {
+                        org.goldstone.diagnostics.LevelMetric.EFFECTIVE_RANK,
+                        org.goldstone.diagnostics.LevelMetric.DIVERSITY,
+                        org.goldstone.diagnostics.LevelMetric.DEGREE_OF_BREAKING}) {
+                    java.nio.file.Path png = runDir.resolve("plots").resolve("diag-" + m.key() + ".png");
+                    org.goldstone.diagnostics.Heatmaps.layerByStep(png, m.key() + " (level x step)", st, reports, m);
+                    files.add(png.toString());
+                }
+                return String.join(", ", files);
+            } catch (java.io.IOException e) {
+                throw new org.goldstone.GoldstoneException("cannot write diagnostics: " + e.getMessage(), e);
             }
         }
     }

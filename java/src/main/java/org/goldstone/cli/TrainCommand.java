@@ -60,7 +60,8 @@ final class TrainCommand implements Callable<Integer> {
                 Path dir = out != null ? out : RunLauncher.defaultRunDir("train");
                 trainer = Trainer.start(cfg, data, be, dir);
             }
-            RunLauncher.run(trainer, be, data, !noProgress, System.out);
+            RunLauncher.run(trainer, be, data, !noProgress, System.out, options.diagnosticsEvery,
+                    options.diagnosticsSamples);
         }
         return 0;
     }

@@ -142,6 +142,13 @@ final class TrainOptions {
             + " ${DEFAULT-VALUE}")
     int checkpointEvery = 0;
 
+    @Option(names = "--diagnostics-every", description = "Symmetry diagnostics (ranks, unit collapse, neural"
+            + " collapse) every N steps on a test probe; 0 = off. Default: ${DEFAULT-VALUE}")
+    int diagnosticsEvery = 0;
+
+    @Option(names = "--diagnostics-samples", description = "Probe samples for the diagnostics. Default: ${DEFAULT-VALUE}")
+    int diagnosticsSamples = 100;
+
     @Option(names = "--keep", description = "Checkpoints kept. Default: ${DEFAULT-VALUE}")
     int keep = 3;
 

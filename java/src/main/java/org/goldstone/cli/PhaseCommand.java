@@ -1,0 +1,202 @@
+package org.goldstone.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.goldstone.group.Group;
+import org.goldstone.layer.Radial;
+import org.goldstone.layer.RadialProfile;
+import org.goldstone.meanfield.FiniteWidth;
+import org.goldstone.meanfield.FixedPoint;
+import org.goldstone.meanfield.MeanField;
+import org.goldstone.meanfield.PhaseDiagram;
+import org.goldstone.train.Plots;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code goldstone phase}: the order-parameter phase diagram of SCIENCE b.5 (items 1-2). Sweeps sigma_w, prints
+ * mean-field q*, the simulated q at depth, chi_1 and the depth scale, measures the critical sigma_w from the
+ * simulations, and writes {@code phase.csv}, {@code depth.csv}, {@code order_parameter.png} and {@code depth.png}.
+ */
+@Command(name = "phase", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Mean-field phase diagram (q*, chi_1, depth scales) against seeded finite-width simulations,"
+                + " with the measured critical sigma_w.")
+final class PhaseCommand implements Callable<Integer> {
+    @Option(names = "--profile", description = "Radial profile (ALG, RTANH, GATE, ...). Default: ${DEFAULT-VALUE}")
+    String profile = "ALG";
+
+    @Option(names = "--group", description = "U(1) or O(k). Default: ${DEFAULT-VALUE}")
+    String group = "U(1)";
+
+    @Option(names = "--from", description = "Smallest sigma_w (default: 0.7 sigma_c).")
+    Double from;
+
+    @Option(names = "--to", description = "Largest sigma_w (default: 2 sigma_c).")
+    Double to;
+
+    @Option(names = "--points", description = "sigma_w values, evenly spaced. Default: ${DEFAULT-VALUE}")
+    int points = 14;
+
+    @Option(names = "--width", description = "Simulated channels n. Default: ${DEFAULT-VALUE}")
+    int width = 512;
+
+    @Option(names = "--depth", description = "Simulated depth L (the critical estimate crosses L/4 and L)."
+            + " Default: ${DEFAULT-VALUE}")
+    int depth = 100;
+
+    @Option(names = "--seeds", description = "Simulations per point. Default: ${DEFAULT-VALUE}")
+    int seeds = 4;
+
+    @Option(names = "--batch", description = "Independent inputs per simulation. Default: ${DEFAULT-VALUE}")
+    int batch = 8;
+
+    @Option(names = "--q0", description = "Input order parameter E|y^0|^2. Default: ${DEFAULT-VALUE}")
+    double q0 = 1.0;
+
+    @Option(names = "--sampling", description = "gram (exact in law, fast) or weights (explicit matrices)."
+            + " Default: ${DEFAULT-VALUE}")
+    String sampling = "gram";
+
+    @Option(names = "--seed", description = "Root seed. Default: ${DEFAULT-VALUE}")
+    long seed = 1;
+
+    @Option(names = "--out", description = "Output directory (default: runs/phase-TIMESTAMP).")
+    Path out;
+
+    @Option(names = "--verbose", description = "Stack traces on errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws IOException {
+        Radial radial = Radial.of(RadialProfile.parse(profile));
+        Group g = Group.parse(group);
+        FiniteWidth.Sampling s = parseSampling(sampling);
+        MeanField mf = MeanField.of(radial, g);
+        double sigmaC = mf.criticalSigmaW();
+        boolean continuous = sigmaC > 0 && Double.isFinite(sigmaC);
+        double lo = from != null ? from : 0.7 * (continuous ? sigmaC : 1);
+        double hi = to != null ? to : 2.0 * (continuous ? sigmaC : 1);
+        PhaseDiagram.Config cfg = new PhaseDiagram.Config(radial, g, lo, hi, points, width, depth, seeds, batch, q0,
+                seed, s);
+        System.out.printf(Locale.ROOT, "%s %s, k = %d: mean-field sigma_c = 1/h(0) = %.6f (sigma_c^2 = %.6f);"
+                        + " simulations n = %d, depth %d, %d seeds x %d inputs, %s sampling%n", g.label(),
+                radial.profile(), mf.k(), sigmaC, sigmaC * sigmaC, width, depth, seeds, batch,
+                s.name().toLowerCase(Locale.ROOT));
+        long t0 = System.nanoTime();
+        PhaseDiagram.Result r = PhaseDiagram.run(cfg);
+        double seconds = (System.nanoTime() - t0) * 1e-9;
+
+        System.out.println("sigma_w   sigma_w^2   q* (MF)     q^L (sim)   +- std     chi_1     dq'/dq    xi");
+        for (PhaseDiagram.Row row : r.rows()) {
+            FixedPoint p = row.meanField();
+            System.out.printf(Locale.ROOT, "%-8.4f  %-10.4f  %-10.5g  %-10.4g  %-9.2e  %-8.5f  %-8.5f  %s%n",
+                    row.sigmaW(), p.sigmaW2(), p.q(), row.qSimulated(), row.qSimulatedStd(), p.chi1(), p.chiQ(),
+                    Double.isFinite(p.depthScale()) ? String.format(Locale.ROOT, "%.3f", p.depthScale()) + (
+                            p.broken() ? " (xi_q)" : " (xi_0)") : "inf");
+        }
+        FiniteWidth.Critical m = r.measured();
+        if (m != null) {
+            System.out.printf(Locale.ROOT, "critical sigma_w: mean field %.5f, measured %.5f (%+.2f %%; L q_L"
+                            + " crossing of depths %d and %d, %d sweeps)%n", sigmaC, m.sigmaW(),
+                    100 * m.relativeError(), m.shallow(), m.deep(), m.evaluations());
+        } else {
+            System.out.println("critical sigma_w: " + radial.profile() + " has no continuous transition (h(0) = "
+                    + radial.h0() + ")");
+        }
+
+        Path dir = out != null ? out : RunLauncher.defaultRunDir("phase");
+        Files.createDirectories(dir);
+        Path phaseCsv = dir.resolve("phase.csv");
+        StringBuilder csv = new StringBuilder("sigma_w,sigma_w2,q_mf,q_sim,q_sim_std,radial,tangential,chi1,dqdq,xi\n");
+        for (PhaseDiagram.Row row : r.rows()) {
+            FixedPoint p = row.meanField();
+            csv.append(String.format(Locale.ROOT, "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g%n",
+                    row.sigmaW(), p.sigmaW2(), p.q(), row.qSimulated(), row.qSimulatedStd(), p.radialMultiplier(),
+                    p.tangentialMultiplier(), p.chi1(), p.chiQ(), p.depthScale()));
+        }
+        write(phaseCsv, csv.toString());
+
+        Map<String, double[][]> orderSeries = new LinkedHashMap<>();
+        orderSeries.put("mean field q*", r.curve());
+        double[][] sim = new double[2][r.rows().size()];
+        double qMax = 0;
+        for (int i = 0; i < sim[0].length; i++) {
+            PhaseDiagram.Row row = r.rows().get(i);
+            sim[0][i] = row.sigmaW() * row.sigmaW();
+            sim[1][i] = row.qSimulated();
+            qMax = Math.max(qMax, Math.max(row.qSimulated(), row.meanField().q()));
+        }
+        orderSeries.put(String.format(Locale.ROOT, "simulated q^%d (n = %d)", depth, width), sim);
+        if (continuous) {
+            orderSeries.put("sigma_c^2 (mean field)", vertical(sigmaC * sigmaC, qMax));
+            if (m != null) {
+                orderSeries.put("sigma_c^2 (measured)", vertical(m.sigmaW() * m.sigmaW(), qMax));
+            }
+        }
+        Path orderPng = dir.resolve("order_parameter.png");
+        Plots.lines(orderPng, g.label() + " " + radial.profile() + ": order parameter", "sigma_w^2",
+                "q = E|y|^2", orderSeries, false);
+
+        Path depthCsv = dir.resolve("depth.csv");
+        Path depthPng = dir.resolve("depth.png");
+        if (!r.profiles().isEmpty()) {
+            Map<String, double[][]> depthSeries = new LinkedHashMap<>();
+            StringBuilder dcsv = new StringBuilder("l");
+            for (PhaseDiagram.DepthProfile dp : r.profiles()) {
+                dcsv.append(String.format(Locale.ROOT, ",mf_%.4f,sim_%.4f", dp.sigmaW(), dp.sigmaW()));
+            }
+            dcsv.append(",critical_power_law\n");
+            double[] ls = new double[depth + 1];
+            double[] law = new double[depth + 1];
+            for (int l = 0; l <= depth; l++) {
+                ls[l] = l;
+                law[l] = l == 0 ? Double.NaN : mf.criticalDecay(l);
+            }
+            for (int l = 0; l <= depth; l++) {
+                dcsv.append(l);
+                for (PhaseDiagram.DepthProfile dp : r.profiles()) {
+                    dcsv.append(String.format(Locale.ROOT, ",%.17g,%.17g", dp.meanField()[l], dp.simulated()[l]));
+                }
+                dcsv.append(String.format(Locale.ROOT, ",%.17g%n", law[l]));
+            }
+            write(depthCsv, dcsv.toString());
+            for (PhaseDiagram.DepthProfile dp : r.profiles()) {
+                String label = String.format(Locale.ROOT, "sigma_w^2 = %.3f", dp.sigmaW() * dp.sigmaW());
+                depthSeries.put(label + " MF", new double[][] {ls, dp.meanField()});
+                depthSeries.put(label + " sim", new double[][] {ls, dp.simulated()});
+            }
+            depthSeries.put("k/(2a(k+2) l) at sigma_c", new double[][] {ls, law});
+            Plots.lines(depthPng, g.label() + " " + radial.profile() + ": q^l below / at / above sigma_c", "layer l",
+                    "q^l", depthSeries, true);
+        }
+        System.out.printf(Locale.ROOT, "wrote %s, %s%s (%.1f s)%n", phaseCsv, orderPng,
+                r.profiles().isEmpty() ? "" : ", " + depthCsv + ", " + depthPng, seconds);
+        return 0;
+    }
+
+    private static FiniteWidth.Sampling parseSampling(String text) {
+        for (FiniteWidth.Sampling s : FiniteWidth.Sampling.values()) {
+            if (s.name().equalsIgnoreCase(text.trim())) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("--sampling: expected gram or weights, found '" + text + "'");
+    }
+
+    private static double[][] vertical(double x, double top) {
+        return new double[][] {{x, x}, {0, top > 0 ? 1.05 * top : 1}};
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
