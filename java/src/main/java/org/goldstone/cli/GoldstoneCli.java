@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "goldstone", mixinStandardHelpOptions = true, version = "goldstone 0.1.0",
         description = "Training and Hessian spectroscopy for deep U(1)/O(k) equivariant networks.",
         subcommands = {DemoCommand.class, TrainCommand.class, SpectrumCommand.class, LabCommand.class,
-            ReproduceCommand.class, LawsCommand.class,
+            ReproduceCommand.class, LawsCommand.class, PhaseCommand.class,
             CommandLine.HelpCommand.class})
 public final class GoldstoneCli implements Runnable {
     static final int EXIT_USAGE = 2, EXIT_DATA = 3, EXIT_CHECKPOINT = 4, EXIT_NONFINITE = 5, EXIT_BACKEND = 6;

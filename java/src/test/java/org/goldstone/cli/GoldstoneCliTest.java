@@ -150,4 +150,40 @@ class GoldstoneCliTest {
         assertOneLineError(run("reproduce", "--dataset", "synthetic", "--sigmas", "-1", "--out",
                 dir.resolve("bad").toString()), 2, "expected values > 0, found -1.0");
     }
+
+    @Test
+    void lawsPrintsDeviationsAndWritesPlots(@TempDir Path dir) throws Exception {
+        Run r = run("laws", "--steps", "60", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("rescale dense.0 unit 0") && r.out().contains("scale level 1 unit 2"), r.out());
+        for (String line : r.out().split("\n")) {
+            if (line.startsWith("ReLU MLP   sgd") || line.startsWith("PHASE U(1) sgd")) {
+                double exact = Double.parseDouble(line.trim().split("\\s+")[line.trim().split("\\s+").length - 2]);
+                assertTrue(exact < 1e-12, "exact law deviation " + exact + " (tolerance 1e-12): " + line);
+            }
+        }
+        try (var files = Files.list(dir.resolve("relu-sgd"))) {
+            assertTrue(files.anyMatch(f -> f.toString().endsWith(".png")), "plots of the ReLU SGD run");
+        }
+    }
+
+    @Test
+    void diagnosticsDuringTraining(@TempDir Path dir) throws Exception {
+        Run r = run("train", "--dataset", "synthetic", "--group", "U(1)", "--width", "4", "--depth", "3",
+                "--max-steps", "6", "--diagnostics-every", "3", "--diagnostics-samples", "20", "--no-progress", "--out",
+                dir.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(3, Files.readAllLines(dir.resolve("diagnostics.jsonl")).size(), "steps 1, 3 and 6");
+        assertTrue(Files.size(dir.resolve("plots").resolve("diag-erank.png")) > 1000);
+    }
+
+    @Test
+    void phaseSweepsAndRefusesBadRanges(@TempDir Path dir) throws Exception {
+        Run r = run("phase", "--points", "4", "--width", "64", "--depth", "20", "--seeds", "2", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("critical sigma_w: mean field 1.00000"), r.out());
+        assertTrue(Files.size(dir.resolve("order_parameter.png")) > 1000);
+        assertOneLineError(run("phase", "--from", "2", "--to", "1", "--out", dir.resolve("bad").toString()), 2,
+                "expected from < to");
+    }
 }
