@@ -64,6 +64,11 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "Radial profile. Default: ${DEFAULT-VALUE}")
     String profile = "RTANH";
 
+    @Option(names = "--recipe", description = "paper (the authors' architecture and initialization) or engine (the"
+            + " engine's definition: f after the embedding, SCIENCE a.7 initialization), for variant rows."
+            + " Default: ${DEFAULT-VALUE}")
+    String recipe = "paper";
+
     @Option(names = "--lr", description = "Adam learning rate. Default: ${DEFAULT-VALUE}")
     double lr = 1e-3;
 
@@ -103,6 +108,9 @@ final class ReproduceCommand implements Callable<Integer> {
                 sigmas.add(0.4 + i * (2.8 - 0.4) / 7);
             }
         }
+        if (!recipe.equals("paper") && !recipe.equals("engine")) {
+            throw new IllegalArgumentException("--recipe: expected paper or engine, found '" + recipe + "'");
+        }
         if (seeds < 1 || epochs < 1 || sigmas.isEmpty() || depths.isEmpty()) {
             throw new IllegalArgumentException("reproduce: expected seeds >= 1, epochs >= 1 and non-empty sigma_w and"
                     + " depth lists, found " + seeds + ", " + epochs + ", " + sigmas + ", " + depths);
@@ -129,9 +137,9 @@ final class ReproduceCommand implements Callable<Integer> {
         Path dir = out != null ? out : RunLauncher.defaultRunDir("reproduce");
         Files.createDirectories(dir);
         int total = archs.size() * depths.size() * sigmas.size() * seeds;
-        System.out.printf(Locale.ROOT, "recipe : N = %d features, %s, Adam %.0e, batch %d, %d epoch(s), %d seed(s),"
-                        + " pixels/255, sigma_w %s, depths %s; %d runs on %s%n", features, profile, lr, batch, epochs,
-                seeds, sigmas, depths, total, dataName);
+        System.out.printf(Locale.ROOT, "recipe : %s, N = %d features, %s, Adam %.0e, batch %d, %d epoch(s), %d"
+                        + " seed(s), pixels/255, sigma_w %s, depths %s; %d runs on %s%n", recipe, features, profile, lr,
+                batch, epochs, seeds, sigmas, depths, total, dataName);
         long t0 = System.nanoTime();
         List<Run> runs = new ArrayList<>();
         try (Backend be = RunLauncher.openBackend("cpu", System.out)) {
@@ -178,7 +186,7 @@ final class ReproduceCommand implements Callable<Integer> {
                         + g.label() + ", found " + features);
             }
             b.embed(g, features / g.unitDim()).equivariant(depth, RadialProfile.parse(profile)).sigmaW(sigma)
-                    .recipe("paper");
+                    .recipe(recipe.equals("paper") ? "paper" : null);
         }
         TrainConfig cfg = new TrainConfig(b.build(), OptimizerSpec.adam(lr), Schedule.constant(), 0, 0, "ce",
                 DType.F32, batch, epochs, 0, seed, 50, 0, 1, dataName);
