@@ -41,4 +41,20 @@ public interface PointwiseOps {
      */
     void layerNormBackward(DeviceBuffer y, DeviceBuffer gamma, DeviceBuffer gz, DeviceBuffer gy,
                            DeviceBuffer ggamma, DeviceBuffer gbeta, int rows, int cols, double eps);
+
+    /**
+     * Forward R-pass of {@link #layerNormForward} along R{y} and the parameter directions (v_gamma, v_beta):
+     * {@code R{z} = v_gamma xhat + gamma R{xhat} + v_beta}, {@code R{xhat} = inv (R{y} - mean R{y}) - xhat inv^2
+     * mean(d R{d})} with d = y - mean, inv = (var + eps)^(-1/2). y, ry, gamma, vGamma, vBeta: read. rz: modified.
+     */
+    void layerNormForwardR(DeviceBuffer y, DeviceBuffer ry, DeviceBuffer gamma, DeviceBuffer vGamma,
+                           DeviceBuffer vBeta, DeviceBuffer rz, int rows, int cols, double eps);
+
+    /**
+     * Backward R-pass of {@link #layerNormBackward}: from G_z and R{G_z} it writes R{G_y}, R{G_gamma} and
+     * R{G_beta} (overwritten). y, ry, gamma, vGamma, gz, rgz: read. rgy, rgGamma, rgBeta: modified.
+     */
+    void layerNormBackwardR(DeviceBuffer y, DeviceBuffer ry, DeviceBuffer gamma, DeviceBuffer vGamma, DeviceBuffer gz,
+                            DeviceBuffer rgz, DeviceBuffer rgy, DeviceBuffer rgGamma, DeviceBuffer rgBeta, int rows,
+                            int cols, double eps);
 }

@@ -114,11 +114,10 @@ public final class DenseBlock implements Layer {
         be.pointwise().activationBackward(act, pre, a, gz, ga, cells);
         if (layerNorm) {
             DeviceBuffer gyn = saved.slice(scratch + cells, cells);
-            if (gp == null) {
-                throw new org.goldstone.GoldstoneException(name + ": layer norm needs its parameter gradient buffer");
-            }
-            be.pointwise().layerNormBackward(y, p.slice(out * in + out, out), ga, gyn,
-                    gp.slice(out * in + out, out), gp.slice(out * in + 2 * out, out), out, batch, LN_EPS);
+            // without a parameter gradient (Hessian-vector products) the LN parameter gradients go to scratch
+            DeviceBuffer lnGrads = gp != null ? gp.slice(out * in + out, 2 * out) : be.allocate(gz.dtype(), 2 * out);
+            be.pointwise().layerNormBackward(y, p.slice(out * in + out, out), ga, gyn, lnGrads.slice(0, out),
+                    lnGrads.slice(out, out), out, batch, LN_EPS);
             ga = gyn;
         }
         if (gp != null) {
@@ -133,23 +132,17 @@ public final class DenseBlock implements Layer {
         }
     }
 
-    /** R{y} (pre-activation), G_y and R{G_y} per sample. */
+    /**
+     * Per sample: R{y}, G_y and R{G_y}; with layer norm also R{LN(y)}, G and R{G} of the normalized value.
+     */
     @Override
     public int rSavedSize() {
-        return 3 * out;
-    }
-
-    private void requireNoLayerNorm() {
-        if (layerNorm) {
-            throw new org.goldstone.GoldstoneException(name + ": the R-operator (Hessian-vector product) of layer"
-                    + " normalization is not implemented; expected a block without --layer-norm");
-        }
+        return (layerNorm ? 6 : 3) * out;
     }
 
     @Override
     public void forwardR(Backend be, DeviceBuffer p, DeviceBuffer v, DeviceBuffer x, DeviceBuffer z,
                          DeviceBuffer saved, DeviceBuffer rx, DeviceBuffer rz, DeviceBuffer rSaved, int batch) {
-        requireNoLayerNorm();
         int cells = out * batch;
         DeviceBuffer ry = rSaved.slice(0, cells);
         be.equivLinear().gemm(false, false, out, batch, in, v.slice(0, out * in), x, 0.0, ry);
@@ -157,8 +150,15 @@ public final class DenseBlock implements Layer {
             be.equivLinear().gemm(false, false, out, batch, in, p.slice(0, out * in), rx, 1.0, ry);
         }
         be.pointwise().addBiasInPlace(ry, v.slice(out * in, out), out, batch);
-        DeviceBuffer y = saved.slice(0, cells), a = saved.slice(cells, cells);
-        be.pointwise().activationBackward(act, y, a, ry, rz, cells);             // R{a} = act'(y) R{y}
+        DeviceBuffer y = saved.slice(0, cells), pre = y, rpre = ry;
+        if (layerNorm) {
+            pre = saved.slice(cells, cells);
+            rpre = rSaved.slice(3 * cells, cells);
+            be.pointwise().layerNormForwardR(y, ry, p.slice(out * in + out, out), v.slice(out * in + out, out),
+                    v.slice(out * in + 2 * out, out), rpre, out, batch, LN_EPS);
+        }
+        DeviceBuffer a = saved.slice((layerNorm ? 2 : 1) * cells, cells);
+        be.pointwise().activationBackward(act, pre, a, rpre, rz, cells);        // R{a} = act'(pre) R{pre}
         if (residual && rx != null) {
             be.reduce().axpyInPlace(1.0, rx, rz);
         }
@@ -168,12 +168,25 @@ public final class DenseBlock implements Layer {
     public void backwardR(Backend be, DeviceBuffer p, DeviceBuffer v, DeviceBuffer x, DeviceBuffer z,
                           DeviceBuffer saved, DeviceBuffer rx, DeviceBuffer rz, DeviceBuffer rSaved, DeviceBuffer gz,
                           DeviceBuffer rgz, DeviceBuffer rgx, DeviceBuffer rgp, int batch) {
-        requireNoLayerNorm();
         int cells = out * batch;
-        DeviceBuffer y = saved.slice(0, cells), a = saved.slice(cells, cells);
-        DeviceBuffer ry = rSaved.slice(0, cells), gy = rSaved.slice(cells, cells), rgy = rSaved.slice(2 * cells, cells);
-        be.pointwise().activationBackward(act, y, a, gz, gy, cells);                   // G_y
-        be.pointwise().activationRopBackward(act, y, a, ry, gz, rgz, rgy, cells);      // R{G_y}
+        DeviceBuffer y = saved.slice(0, cells), ry = rSaved.slice(0, cells);
+        DeviceBuffer pre = layerNorm ? saved.slice(cells, cells) : y;
+        DeviceBuffer rpre = layerNorm ? rSaved.slice(3 * cells, cells) : ry;
+        DeviceBuffer a = saved.slice((layerNorm ? 2 : 1) * cells, cells);
+        DeviceBuffer gpre = rSaved.slice(cells, cells), rgpre = rSaved.slice(2 * cells, cells);
+        be.pointwise().activationBackward(act, pre, a, gz, gpre, cells);                 // G at the pre-activation
+        be.pointwise().activationRopBackward(act, pre, a, rpre, gz, rgz, rgpre, cells);  // and its R-derivative
+        DeviceBuffer gy = gpre, rgy = rgpre;
+        if (layerNorm) {
+            gy = rSaved.slice(4 * cells, cells);
+            rgy = rSaved.slice(5 * cells, cells);
+            DeviceBuffer gamma = p.slice(out * in + out, out);
+            // the LN parameter slices of rgp take G first (discarded), then their R-derivatives
+            be.pointwise().layerNormBackward(y, gamma, gpre, gy, rgp.slice(out * in + out, out),
+                    rgp.slice(out * in + 2 * out, out), out, batch, LN_EPS);
+            be.pointwise().layerNormBackwardR(y, ry, gamma, v.slice(out * in + out, out), gpre, rgpre, rgy,
+                    rgp.slice(out * in + out, out), rgp.slice(out * in + 2 * out, out), out, batch, LN_EPS);
+        }
         be.equivLinear().gemm(false, true, out, in, batch, rgy, x, 0.0, rgp.slice(0, out * in));
         if (rx != null) {
             be.equivLinear().gemm(false, true, out, in, batch, gy, rx, 1.0, rgp.slice(0, out * in));

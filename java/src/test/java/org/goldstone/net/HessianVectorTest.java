@@ -40,8 +40,10 @@ class HessianVectorTest {
         }
         for (Activation a : new Activation[] {Activation.TANH, Activation.RELU}) {
             for (boolean res : new boolean[] {false, true}) {
-                out.add(Arguments.of(NetSpec.builder().inputs(4).dense(4, a).hidden(2).residual(res).sigmaB(0.3)
-                        .readout(3).build(), "ce"));
+                for (boolean ln : new boolean[] {false, true}) {
+                    out.add(Arguments.of(NetSpec.builder().inputs(4).dense(4, a).hidden(2).residual(res).layerNorm(ln)
+                            .sigmaB(0.3).readout(3).build(), "ce"));
+                }
             }
         }
         return out.stream();

@@ -80,7 +80,7 @@ public final class Host {
             backend.write(params, theta);
             DeviceBuffer vb = backend.allocate(DType.F64, v.length), hv = backend.allocate(DType.F64, v.length);
             backend.write(vb, v);
-            net.hessianVector(ws, params, vb, grad, hv, loss, batch);
+            net.hessianVector(ws, params, vb, null, hv, loss, batch);      // no gradient asked for
             double[] out = new double[v.length];
             backend.read(hv, out);
             return out;

@@ -168,6 +168,95 @@ final class CpuPointwise implements PointwiseOps {
         }
     }
 
+    @Override
+    public void layerNormForwardR(DeviceBuffer yBuf, DeviceBuffer ryBuf, DeviceBuffer gammaBuf, DeviceBuffer vgBuf,
+                                  DeviceBuffer vbBuf, DeviceBuffer rzBuf, int rows, int cols, double eps) {
+        CpuBuffer y = CpuBuffer.of(yBuf), ry = CpuBuffer.of(ryBuf), gamma = CpuBuffer.of(gammaBuf);
+        CpuBuffer vg = CpuBuffer.of(vgBuf), vb = CpuBuffer.of(vbBuf), rz = CpuBuffer.of(rzBuf);
+        require("y", y, (long) rows * cols);
+        require("R{y}", ry, (long) rows * cols);
+        require("R{z}", rz, (long) rows * cols);
+        double[] xhat = new double[rows], rxhat = new double[rows];
+        for (int c = 0; c < cols; c++) {
+            int o = c * rows;
+            layerNormR(y, ry, o, rows, eps, xhat, rxhat);
+            for (int i = 0; i < rows; i++) {
+                rz.set(o + i, vg.get(i) * xhat[i] + gamma.get(i) * rxhat[i] + vb.get(i));
+            }
+        }
+    }
+
+    @Override
+    public void layerNormBackwardR(DeviceBuffer yBuf, DeviceBuffer ryBuf, DeviceBuffer gammaBuf, DeviceBuffer vgBuf,
+                                   DeviceBuffer gzBuf, DeviceBuffer rgzBuf, DeviceBuffer rgyBuf, DeviceBuffer rggBuf,
+                                   DeviceBuffer rgbBuf, int rows, int cols, double eps) {
+        CpuBuffer y = CpuBuffer.of(yBuf), ry = CpuBuffer.of(ryBuf), gamma = CpuBuffer.of(gammaBuf);
+        CpuBuffer vg = CpuBuffer.of(vgBuf), gz = CpuBuffer.of(gzBuf), rgz = CpuBuffer.of(rgzBuf);
+        CpuBuffer rgy = CpuBuffer.of(rgyBuf), rgg = CpuBuffer.of(rggBuf), rgb = CpuBuffer.of(rgbBuf);
+        require("y", y, (long) rows * cols);
+        require("R{G_y}", rgy, (long) rows * cols);
+        double[] xhat = new double[rows], rxhat = new double[rows], dx = new double[rows], rdx = new double[rows];
+        double[] sg = new double[rows], sb = new double[rows];
+        for (int c = 0; c < cols; c++) {
+            int o = c * rows;
+            double[] mi = layerNormR(y, ry, o, rows, eps, xhat, rxhat);
+            double inv = mi[1], rinv = mi[2];
+            double a = 0, bb = 0, ra = 0, rb = 0;
+            for (int i = 0; i < rows; i++) {
+                double g = gz.get(o + i), rg = rgz.get(o + i);
+                dx[i] = g * gamma.get(i);                                  // dL/dxhat
+                rdx[i] = rg * gamma.get(i) + g * vg.get(i);
+                a += dx[i];
+                bb += dx[i] * xhat[i];
+                ra += rdx[i];
+                rb += rdx[i] * xhat[i] + dx[i] * rxhat[i];
+                sg[i] += rg * xhat[i] + g * rxhat[i];
+                sb[i] += rg;
+            }
+            a /= rows;
+            bb /= rows;
+            ra /= rows;
+            rb /= rows;
+            // G_y = inv (dx - A - xhat B): its R-derivative term by term
+            for (int i = 0; i < rows; i++) {
+                double inner = dx[i] - a - xhat[i] * bb;
+                double rinner = rdx[i] - ra - rxhat[i] * bb - xhat[i] * rb;
+                rgy.set(o + i, rinv * inner + inv * rinner);
+            }
+        }
+        for (int i = 0; i < rows; i++) {
+            rgg.set(i, sg[i]);
+            rgb.set(i, sb[i]);
+        }
+    }
+
+    /**
+     * xhat and R{xhat} of one column; returns {mean, inv, R{inv}} with inv = (var + eps)^(-1/2),
+     * R{var} = 2 mean(d R{d}), R{inv} = -inv^3 R{var} / 2.
+     */
+    private static double[] layerNormR(CpuBuffer y, CpuBuffer ry, int o, int rows, double eps, double[] xhat,
+                                       double[] rxhat) {
+        double[] mi = meanAndInverseStd(y, o, rows, eps);
+        double mean = mi[0], inv = mi[1];
+        double rmean = 0;
+        for (int i = 0; i < rows; i++) {
+            rmean += ry.get(o + i);
+        }
+        rmean /= rows;
+        double rvar = 0;
+        for (int i = 0; i < rows; i++) {
+            rvar += (y.get(o + i) - mean) * (ry.get(o + i) - rmean);
+        }
+        rvar = 2 * rvar / rows;
+        double rinv = -0.5 * inv * inv * inv * rvar;
+        for (int i = 0; i < rows; i++) {
+            double d = y.get(o + i) - mean;
+            xhat[i] = d * inv;
+            rxhat[i] = (ry.get(o + i) - rmean) * inv + d * rinv;
+        }
+        return new double[] {mean, inv, rinv};
+    }
+
     /** Mean and 1/sqrt(biased variance + eps) of y[o .. o + rows). */
     private static double[] meanAndInverseStd(CpuBuffer y, int o, int rows, double eps) {
         double mean = 0;
