@@ -72,7 +72,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch"})
 public class TrainStepBench {
     static final int INPUTS = 784, CLASSES = 10;
     static final double FP32_LOSS_RTOL = 1e-3, FP32_GRAD_RTOL = 1e-2, FD_EPS = 1e-6, FD_RTOL = 1e-5;

@@ -147,22 +147,20 @@ public final class Lanczos {
             }
             double[] w = new double[p];
             a.apply(v, w);
-            int bad = Vectors.firstNonFinite(w);
-            if (bad >= 0) {
+            // one pass: the three-term recurrence, alpha = w.v and the finiteness check; a second: w -= alpha v with
+            // |w|; the reorthogonalization returns |w| from its update sweep (no separate norm passes)
+            double aj = Vectors.recurrenceInPlace(w, betaPrev, vPrev != null && betaPrev != 0 ? vPrev : null, v);
+            if (Double.isNaN(aj)) {
+                int bad = Vectors.firstNonFinite(w);
                 LanczosResult partial = result(alpha, beta, j, breakdowns, basis, o);
-                throw new NonFiniteProbeException("Lanczos", j + 1, NonFiniteProbeException.describe(w, bad),
-                        partial, null);
+                throw new NonFiniteProbeException("Lanczos", j + 1, bad >= 0 ? NonFiniteProbeException.describe(w, bad)
+                        : "w.v is NaN", partial, null);
             }
-            if (vPrev != null && betaPrev != 0) {
-                Vectors.axpyInPlace(-betaPrev, vPrev, w);
-            }
-            double aj = Vectors.dot(w, v);
             alpha[j] = aj;
-            Vectors.axpyInPlace(-aj, v, w);
+            double bj = Math.sqrt(Vectors.axpyNormInPlace(aj, v, w));
             if (full) {
-                Vectors.orthogonalizeInPlace(w, basis, j + 1);
+                bj = Vectors.orthogonalizeInPlace(w, basis, j + 1, bj);
             }
-            double bj = Vectors.norm(w);
             if (!Double.isFinite(aj) || !Double.isFinite(bj)) {     // finite entries, overflowing products
                 LanczosResult partial = result(alpha, beta, j, breakdowns, basis, o);
                 throw new NonFiniteProbeException("Lanczos", j + 1, "alpha = " + aj + ", beta = " + bj, partial, null);

@@ -66,19 +66,26 @@ final class Vectors {
      * order, so the result does not depend on scheduling. w: modified.
      */
     static void orthogonalizeInPlace(double[] w, double[][] q, int count) {
+        orthogonalizeInPlace(w, q, count, norm(w));
+    }
+
+    /**
+     * As {@link #orthogonalizeInPlace(double[], double[][], int)} with |w| already known; returns |w| afterwards
+     * (accumulated during the update sweep, so no extra pass over w).
+     */
+    static double orthogonalizeInPlace(double[] w, double[][] q, int count, double before) {
         if (count == 0) {
-            return;
+            return before;
         }
-        double before = norm(w);
         for (int pass = 0; pass < 2; pass++) {
             double[] c = coefficients(q, count, w);
-            update(q, count, c, w);
-            double after = norm(w);
-            if (after > DGKS * before) {
-                return;
+            double after = Math.sqrt(update(q, count, c, w));
+            if (after > DGKS * before || pass == 1) {
+                return after;
             }
             before = after;
         }
+        return before;
     }
 
     private static double[] coefficients(double[][] q, int count, double[] w) {
@@ -101,16 +108,23 @@ final class Vectors {
         }
     }
 
-    private static void update(double[][] q, int count, double[] c, double[] w) {
+    /** w -= Q^T c on two threads; returns |w|^2 afterwards (halves added in a fixed order). */
+    private static double update(double[][] q, int count, double[] c, double[] w) {
         int p = w.length, half = p / 2;
+        double[] sq = new double[2];
         java.util.concurrent.ForkJoinTask<?> second = java.util.concurrent.ForkJoinPool.commonPool().submit(() ->
-                subtract(q, count, c, w, half, p));
-        subtract(q, count, c, w, 0, half);
+                sq[1] = subtract(q, count, c, w, half, p));
+        sq[0] = subtract(q, count, c, w, 0, half);
         second.join();
+        return sq[0] + sq[1];
     }
 
-    /** w[from..to) -= sum_k c_k q_k, in blocks of 2048 entries so the block of w stays in cache. */
-    private static void subtract(double[][] q, int count, double[] c, double[] w, int from, int to) {
+    /**
+     * w[from..to) -= sum_k c_k q_k, in blocks of 2048 entries so the block of w stays in cache; returns the sum of
+     * squares of the updated block (read while it is still in cache).
+     */
+    private static double subtract(double[][] q, int count, double[] c, double[] w, int from, int to) {
+        double s = 0;
         for (int b = from; b < to; b += 2048) {
             int e = Math.min(to, b + 2048);
             for (int k = 0; k < count; k++) {
@@ -120,6 +134,59 @@ final class Vectors {
                     w[i] -= ck * qk[i];
                 }
             }
+            s += dot(w, w, b, e);
         }
+        return s;
+    }
+
+    /**
+     * The Lanczos recurrence step w -= beta vPrev (vPrev null: none), returning w.v in the same pass, or NaN when
+     * w has a non-finite entry. w: modified.
+     */
+    static double recurrenceInPlace(double[] w, double beta, double[] vPrev, double[] v) {
+        double s0 = 0, s1 = 0;
+        boolean finite = true;
+        int n = w.length, i = 0;
+        for (; i + 1 < n; i += 2) {
+            double w0 = w[i], w1 = w[i + 1];
+            finite &= Double.isFinite(w0) & Double.isFinite(w1);
+            if (vPrev != null) {
+                w0 -= beta * vPrev[i];
+                w1 -= beta * vPrev[i + 1];
+                w[i] = w0;
+                w[i + 1] = w1;
+            }
+            s0 += w0 * v[i];
+            s1 += w1 * v[i + 1];
+        }
+        for (; i < n; i++) {
+            double w0 = w[i];
+            finite &= Double.isFinite(w0);
+            if (vPrev != null) {
+                w0 -= beta * vPrev[i];
+                w[i] = w0;
+            }
+            s0 += w0 * v[i];
+        }
+        return finite ? s0 + s1 : Double.NaN;
+    }
+
+    /** w -= alpha v, returning |w|^2 afterwards in the same pass. w: modified. */
+    static double axpyNormInPlace(double alpha, double[] v, double[] w) {
+        double s0 = 0, s1 = 0;
+        int n = w.length, i = 0;
+        for (; i + 1 < n; i += 2) {
+            double w0 = w[i] - alpha * v[i], w1 = w[i + 1] - alpha * v[i + 1];
+            w[i] = w0;
+            w[i + 1] = w1;
+            s0 += w0 * w0;
+            s1 += w1 * w1;
+        }
+        for (; i < n; i++) {
+            double w0 = w[i] - alpha * v[i];
+            w[i] = w0;
+            s0 += w0 * w0;
+        }
+        return s0 + s1;
     }
 }
