@@ -313,13 +313,7 @@ public class TrainStepBench {
      * Bias adds, nonlinearities, the loss and the Adam update are not counted.
      */
     public static double flops(String net, int width, int depth, int batch) {
-        boolean real = net.equalsIgnoreCase("tanh");
-        boolean complex = !real && "U(1)".equals(Group.parse(net).label());
-        int k = real ? 1 : Group.parse(net).unitDim();
-        double embed = (double) INPUTS * width * k * batch;
-        double layer = complex ? 4.0 * width * width * batch : (double) width * width * k * batch;
-        double readout = (double) width * k * CLASSES * batch;
-        return 2.0 * (2.0 * embed + 3.0 * (depth * layer + readout));
+        return gemmFlops(net, width, depth, batch, 2, 3);
     }
 
     /**
@@ -331,13 +325,18 @@ public class TrainStepBench {
      * readout)), about 8/3 of {@link #flops}.
      */
     public static double hvpFlops(String net, int width, int depth, int batch) {
+        return gemmFlops(net, width, depth, batch, 3, 8);
+    }
+
+    /** 2 * (embedGemms * embedding MACs + layerGemms * (depth * layer MACs + readout MACs)), MACs as in flops. */
+    private static double gemmFlops(String net, int width, int depth, int batch, int embedGemms, int layerGemms) {
         boolean real = net.equalsIgnoreCase("tanh");
         boolean complex = !real && "U(1)".equals(Group.parse(net).label());
         int k = real ? 1 : Group.parse(net).unitDim();
         double embed = (double) INPUTS * width * k * batch;
         double layer = complex ? 4.0 * width * width * batch : (double) width * width * k * batch;
         double readout = (double) width * k * CLASSES * batch;
-        return 2.0 * (3.0 * embed + 8.0 * (depth * layer + readout));
+        return 2.0 * (embedGemms * embed + layerGemms * (depth * layer + readout));
     }
 
     private static double gaussian(SplittableRandom rng) {
