@@ -87,6 +87,8 @@ public class TrainStepBench {
     @Param("100") public int depth;
     @Param("256") public int batch;
     @Param({"ALG"}) public RadialProfile profile;
+    /** Backend name as {@code Backends.open} takes it: cpu, cuda, cuda:N. */
+    @Param("cpu") public String backend;
 
     private Backend device;
     private FeedForwardNet network;
@@ -99,7 +101,7 @@ public class TrainStepBench {
     @Setup(Level.Trial)
     public void setUp() {
         network = FeedForwardNet.of(spec(net, width, depth, profile));
-        device = Backends.open("cpu");
+        device = Backends.open(backend);
         loss = Loss.parse("ce");
         SplittableRandom rng = new SplittableRandom(SEED);
         double[] theta = network.initialParameters(rng.split());

@@ -1,32 +1,111 @@
 package org.goldstone.backend;
 
+import java.util.ArrayList;
 import java.util.List;
+import jcuda.CudaException;
 import org.goldstone.backend.cpu.CpuBackend;
+import org.goldstone.backend.cuda.CudaBackend;
 
 /**
- * Finds and opens backends by name. This is the only place that turns a missing device or native library into a
- * one-line reason; callers fall back to "cpu".
+ * Finds and opens backends by name. This is the only place that catches the native layer's link and driver errors
+ * ({@link UnsatisfiedLinkError}, {@link NoClassDefFoundError}, {@link CudaException}) and turns them into a
+ * one-line {@link BackendUnavailableException}; callers fall back to "cpu" where the user asked for "auto".
  */
 public final class Backends {
     private Backends() {
     }
 
-    /** Names this build knows about, in order of preference. */
+    /** What {@link #probe()} found for one backend: a description when available, else the one-line reason. */
+    public record Probe(String name, boolean available, String detail) { }
+
+    /** Names this build knows about, in order of preference for "auto". */
     public static List<String> names() {
-        return List.of("cpu", "cuda", "opencl");
+        return List.of("cuda", "opencl", "cpu");
     }
 
-    /** Opens a backend; throws {@link BackendUnavailableException} with a one-line reason when it cannot. */
+    /**
+     * Opens a backend: "cpu", "cuda" (device 0) or "cuda:N", each cuda name optionally with "+cublas" (cuBLAS as the
+     * GEMM provider), or "auto" (the first of {@link #names()} that opens).
+     * Throws {@link BackendUnavailableException} with a one-line reason when it cannot.
+     */
     public static Backend open(String name) {
-        switch (name) {
-            case "cpu":
-                return new CpuBackend(Runtime.getRuntime().availableProcessors());
-            case "cuda":
-            case "opencl":
-                throw new BackendUnavailableException(name + " backend is not part of this build yet; using cpu");
-            default:
-                throw new BackendUnavailableException("unknown backend '" + name + "': expected one of " + names());
+        if (name == null) {
+            throw new BackendUnavailableException("backend: expected one of auto, " + String.join(", ", names())
+                    + ", found null");
         }
+        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+        if (n.equals("auto")) {
+            for (String candidate : names()) {
+                try {
+                    return open(candidate);
+                } catch (BackendUnavailableException e) {
+                    // next candidate; cpu always opens
+                }
+            }
+        }
+        if (n.equals("cpu")) {
+            return new CpuBackend(Runtime.getRuntime().availableProcessors());
+        }
+        boolean cublas = n.endsWith("+cublas");
+        String device = cublas ? n.substring(0, n.length() - "+cublas".length()) : n;
+        if (device.equals("cuda") || device.startsWith("cuda:")) {
+            return openCuda(device.equals("cuda") ? 0 : index(device), cublas);
+        }
+        if (n.equals("opencl") || n.startsWith("opencl:")) {
+            throw new BackendUnavailableException("opencl backend is not part of this build yet");
+        }
+        throw new BackendUnavailableException("unknown backend '" + name + "': expected one of auto, "
+                + String.join(", ", names()) + " (cuda:N picks a device)");
+    }
+
+    private static int index(String n) {
+        String tail = n.substring(n.indexOf(':') + 1);
+        try {
+            return Integer.parseInt(tail);
+        } catch (NumberFormatException e) {
+            throw new BackendUnavailableException("backend '" + n + "': expected a device index after ':', found '"
+                    + tail + "'");
+        }
+    }
+
+    /** Why JCuda's native layer failed to load in this process (it cannot be retried); null until it fails. */
+    private static volatile String cudaLinkFailure;
+    /** Why JCublas2 failed to load in this process; null until it fails. */
+    private static volatile String cublasLinkFailure;
+
+    private static Backend openCuda(int ordinal, boolean cublas) {
+        if (cudaLinkFailure != null) {
+            throw new BackendUnavailableException(cudaLinkFailure);
+        }
+        if (cublas && cublasLinkFailure != null) {
+            throw new BackendUnavailableException(cublasLinkFailure);
+        }
+        try {
+            return CudaBackend.open(ordinal, cublas);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            if (cublas && (m.contains("cublas") || m.contains("JCublas"))) {
+                cublasLinkFailure = "cuBLAS unavailable: neither libcublas.so.13 nor libcublas.so.12 was found by the"
+                        + " dynamic loader (install cuBLAS or add its folder to LD_LIBRARY_PATH); --gemm native runs"
+                        + " the engine's own kernels";
+                throw new BackendUnavailableException(cublasLinkFailure, e);
+            }
+            cudaLinkFailure = m.contains("libcuda.so")
+                    ? "cuda: libcuda.so.1 not found (no NVIDIA driver on this machine)"
+                    : "cuda: JCuda's JNI library could not be loaded: " + firstLine(m);
+            throw new BackendUnavailableException(cudaLinkFailure, e);
+        } catch (CudaException e) {
+            throw new BackendUnavailableException("cuda: the driver refused: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no message";
+        }
+        String t = s.strip();
+        int nl = t.indexOf('\n');
+        return nl < 0 ? t : t.substring(0, nl).strip();
     }
 
     /** Whether {@link #open(String)} would succeed. */
@@ -41,5 +120,18 @@ public final class Backends {
         } catch (BackendUnavailableException e) {
             return e.getMessage();
         }
+    }
+
+    /** Opens and closes every backend once: a description per available backend, a reason per missing one. */
+    public static List<Probe> probe() {
+        List<Probe> out = new ArrayList<>();
+        for (String name : List.of("cpu", "cuda", "opencl")) {
+            try (Backend b = open(name)) {
+                out.add(new Probe(name, true, b.describe()));
+            } catch (BackendUnavailableException e) {
+                out.add(new Probe(name, false, e.getMessage()));
+            }
+        }
+        return out;
     }
 }

@@ -20,6 +20,9 @@ import picocli.CommandLine.Option;
                 + " and report test accuracy. Takes every train option.")
 final class DemoCommand implements Callable<Integer> {
     @Mixin
+    BackendOption backend = new BackendOption();
+
+    @Mixin
     TrainOptions options = demoDefaults();
 
     @Option(names = "--out", description = "Run directory (default: runs/demo-TIMESTAMP).")
@@ -48,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Backend be = RunLauncher.openBackend("cpu", System.out)) {
+        try (Backend be = backend.open(System.out)) {
             TrainOptions.Loaded loaded = options.loadData(System.out);
             Split data = loaded.split();
             if (loaded.name().equals("synthetic") && options.epochs < 40) {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "goldstone", mixinStandardHelpOptions = true, version = "goldstone 0.1.0",
         description = "Training and Hessian spectroscopy for deep U(1)/O(k) equivariant networks.",
-        subcommands = {DemoCommand.class, TrainCommand.class, SpectrumCommand.class, LabCommand.class,
+        subcommands = {DemoCommand.class, DevicesCommand.class, TrainCommand.class, SpectrumCommand.class, LabCommand.class,
             ReproduceCommand.class, LawsCommand.class, PhaseCommand.class,
             CommandLine.HelpCommand.class})
 public final class GoldstoneCli implements Runnable {

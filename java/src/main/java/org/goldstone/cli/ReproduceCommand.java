@@ -28,6 +28,7 @@ import org.goldstone.train.Plots;
 import org.goldstone.train.TrainConfig;
 import org.goldstone.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,6 +41,9 @@ import picocli.CommandLine.Option;
         description = "Reproduce the 100-layer Fashion-MNIST result with the paper's recipe (U(1), O(4), generic"
                 + " baseline; sigma_w sweep, seeds) and print test accuracy per sigma_w; CSV and plots.")
 final class ReproduceCommand implements Callable<Integer> {
+    @Mixin
+    BackendOption backend = new BackendOption();
+
     @Option(names = "--archs", split = ",", description = "Architectures: U(1), O(k), generic (dense interior,"
             + " O(4) blocks), tanh (plain MLP). Default: ${DEFAULT-VALUE}")
     List<String> archs = new ArrayList<>(List.of("U(1)", "O(4)", "generic"));
@@ -142,7 +146,7 @@ final class ReproduceCommand implements Callable<Integer> {
                 batch, epochs, seeds, sigmas, depths, total, dataName);
         long t0 = System.nanoTime();
         List<Run> runs = new ArrayList<>();
-        try (Backend be = RunLauncher.openBackend("cpu", System.out)) {
+        try (Backend be = backend.open(System.out)) {
             int done = 0;
             for (String arch : archs) {
                 for (int depth : depths) {

@@ -11,27 +11,13 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.goldstone.backend.Backend;
-import org.goldstone.backend.BackendUnavailableException;
-import org.goldstone.backend.Backends;
 import org.goldstone.data.Split;
 import org.goldstone.train.TrainConfig;
 import org.goldstone.train.Trainer;
 
-/** Shared by {@code train} and {@code demo}: opens the backend, runs the trainer with a progress bar, reports. */
+/** Shared by {@code train} and {@code demo}: runs the trainer with a progress bar, reports. */
 final class RunLauncher {
     private RunLauncher() {
-    }
-
-    static Backend openBackend(String name, PrintStream out) {
-        try {
-            return Backends.open(name);
-        } catch (BackendUnavailableException e) {
-            if (name.equals("cpu")) {
-                throw e;
-            }
-            out.println(e.getMessage());
-            return Backends.open("cpu");
-        }
     }
 
     static Path defaultRunDir(String what) {

@@ -38,6 +38,9 @@ import picocli.CommandLine.Option;
         description = "Hessian spectroscopy of a checkpoint (--checkpoint FILE or --run DIR) or of a fresh net built"
                 + " from the train options: eigenvalues, trace, density, Goldstone report; JSON and PNG plots.")
 final class SpectrumCommand implements Callable<Integer> {
+    @Mixin
+    BackendOption backend = new BackendOption();
+
     @Option(names = "--checkpoint", description = "A safetensors checkpoint written by train/demo.")
     Path checkpoint;
 
@@ -141,7 +144,7 @@ final class SpectrumCommand implements Callable<Integer> {
         Path dir = out != null ? out : file != null ? file.getParent().resolveSibling("spectrum")
                 : RunLauncher.defaultRunDir("spectrum");
         Files.createDirectories(dir);
-        try (Backend be = RunLauncher.openBackend("cpu", System.out)) {
+        try (Backend be = backend.open(System.out)) {
             HessianOperator op = HessianOperator.onDataset(net, theta, Loss.parse(lossName), subset, hessianBatch, be,
                     DType.parse(precision), weightDecay, kind);
             Spectrum.Settings s = new Spectrum.Settings(top, lanczos, traceProbes, densityProbes, lanczos,

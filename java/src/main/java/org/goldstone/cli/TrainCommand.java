@@ -27,8 +27,8 @@ final class TrainCommand implements Callable<Integer> {
             + " only --epochs and --max-steps may change.")
     Path resume;
 
-    @Option(names = "--backend", description = "cpu, cuda or opencl (falls back to cpu). Default: ${DEFAULT-VALUE}")
-    String backend = "cpu";
+    @Mixin
+    BackendOption backend = new BackendOption();
 
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
@@ -41,7 +41,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Backend be = RunLauncher.openBackend(backend, System.out)) {
+        try (Backend be = backend.open(System.out)) {
             Trainer trainer;
             Split data;
             if (resume != null) {

@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 
 /** Every training option, shared by {@code train} and {@code demo} (which only changes the defaults). */
 final class TrainOptions {
-    @Option(names = "--dataset", description = "fashion-mnist, synthetic or auto (Fashion-MNIST when found, else"
-            + " the synthetic task). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--dataset", description = "fashion-mnist, synthetic, synthetic-784 (Fashion-MNIST-sized) or"
+            + " auto (Fashion-MNIST when found, else the synthetic task). Default: ${DEFAULT-VALUE}")
     String dataset = "auto";
 
     @Option(names = "--data", description = "Directory with the Fashion-MNIST IDX files (default: "
@@ -169,9 +169,11 @@ final class TrainOptions {
                 return new Loaded(fashion(requiredFashionDir()), "fashion-mnist");
             case "synthetic":
                 return synthetic();
+            case SYNTHETIC_784:
+                return new Loaded(loadNamed(SYNTHETIC_784), SYNTHETIC_784);
             default:
-                throw new IllegalArgumentException("--dataset: expected fashion-mnist, synthetic or auto, found '"
-                        + dataset + "'");
+                throw new IllegalArgumentException("--dataset: expected fashion-mnist, synthetic, " + SYNTHETIC_784
+                        + " or auto, found '" + dataset + "'");
         }
     }
 
@@ -193,10 +195,19 @@ final class TrainOptions {
     /** A data set and the name stored in the config. */
     record Loaded(Split split, String name) { }
 
+    /**
+     * A synthetic task of Fashion-MNIST's size (60000 + 10000 samples, 784 features, 10 classes), for timing and
+     * device checks where the real files are absent.
+     */
+    static final String SYNTHETIC_784 = "synthetic-784";
+
     /** Loads the data set a stored config names. */
     Split loadNamed(String name) {
         if (name.equals("synthetic")) {
             return SyntheticTasks.defaultTask(seed);
+        }
+        if (name.equals(SYNTHETIC_784)) {
+            return SyntheticTasks.rings(60_000, 10_000, 784, 10, seed);
         }
         return fashion(requiredFashionDir());
     }

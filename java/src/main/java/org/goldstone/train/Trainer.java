@@ -226,7 +226,21 @@ public final class Trainer {
                 }
             }
         }
-        List<Path> plots = Plots.trainingCurves(runDir.resolve(MetricsLog.CSV), runDir.resolve("plots"));
+        List<Path> plots;
+        try {
+            plots = Plots.trainingCurves(runDir.resolve(MetricsLog.CSV), runDir.resolve("plots"));
+        } catch (Error | RuntimeException e) {
+            // only a runtime without java.desktop or fonts (a jlinked GPU-machine JRE) is tolerated: the metrics
+            // files still hold the curves
+            boolean graphics = e instanceof LinkageError || e.getClass().getName().startsWith("java.awt.")
+                    || e.getClass().getName().startsWith("sun.");
+            if (!graphics && !(e instanceof NullPointerException)) {
+                throw e;
+            }
+            System.getLogger(Trainer.class.getName()).log(System.Logger.Level.WARNING,
+                    "training-curve plots skipped: " + e);
+            plots = List.of();
+        }
         return new Result(position.step(), testLoss, testAcc, runDir, lastCheckpoint, plots,
                 (System.nanoTime() - t0) / 1e9);
     }

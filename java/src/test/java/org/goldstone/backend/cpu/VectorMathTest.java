@@ -45,6 +45,39 @@ class VectorMathTest {
         assertTrue(w <= 8, () -> "tanh(" + x[a] + ") = " + t[a] + " vs " + Math.tanh(x[a]) + ": " + w + " ulps");
     }
 
+    /**
+     * The radial-tanh profile and its q-derivatives against the fp64 definitions (RadialProfile) on q in [0, 120]:
+     * the second derivative once overflowed fp32 (D^3) above q = 31 and returned values off by a factor 4.
+     */
+    @Test
+    void radialTanhAndItsDerivativesAreAccurate() {
+        assumeTrue(CpuEquivLinear.SIMD, "jdk.incubator.vector not enabled");
+        int l = VectorMath.S.length();
+        float[] q = new float[l * 300];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = (float) (120.0 * i / q.length);
+        }
+        float[] h = new float[q.length], dh = new float[q.length], d2h = new float[q.length];
+        for (int i = 0; i < q.length; i += l) {
+            FloatVector qv = FloatVector.fromArray(VectorMath.S, q, i);
+            FloatVector hv = VectorMath.tanhOverR(qv);
+            hv.intoArray(h, i);
+            VectorMath.tanhOverRDerivative(qv, hv).intoArray(dh, i);
+            VectorMath.tanhOverRSecondDerivative(qv, hv).intoArray(d2h, i);
+        }
+        org.goldstone.layer.RadialProfile p = org.goldstone.layer.RadialProfile.RTANH;
+        for (int i = 0; i < q.length; i++) {
+            double[] ref = {p.h(q[i], 0, 0), p.dh(q[i], 0, 0), p.d2h(q[i], 0, 0)};
+            float[] got = {h[i], dh[i], d2h[i]};
+            for (int d = 0; d < 3; d++) {
+                double rel = Math.abs(got[d] - ref[d]) / Math.abs(ref[d]);
+                int di = d, ii = i;
+                assertTrue(rel < 2e-5, () -> "RTANH derivative " + di + " at q = " + q[ii] + ": " + got[di]
+                        + " vs " + ref[di] + " (relative error " + rel + ", expected < 2e-5)");
+            }
+        }
+    }
+
     @Test
     void sameBitsBeforeAndAfterCompilation() {
         assumeTrue(CpuEquivLinear.SIMD, "jdk.incubator.vector not enabled");

@@ -1,0 +1,489 @@
+package org.goldstone.backend.cuda;
+
+import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
+import static jcuda.driver.JCudaDriver.cuDeviceGet;
+import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
+import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
+import static jcuda.driver.JCudaDriver.cuDeviceGetName;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
+import static jcuda.driver.JCudaDriver.cuDeviceTotalMem;
+import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
+import static jcuda.driver.JCudaDriver.cuInit;
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuMemFreeHost;
+import static jcuda.driver.JCudaDriver.cuMemHostAlloc;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
+import static jcuda.driver.JCudaDriver.cuMemsetD8Async;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamDestroy;
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUstream;
+import jcuda.driver.JCudaDriver;
+import org.goldstone.backend.Backend;
+import org.goldstone.backend.BackendException;
+import org.goldstone.backend.BackendUnavailableException;
+import org.goldstone.backend.DeviceBuffer;
+import org.goldstone.backend.EquivLinearOps;
+import org.goldstone.backend.KernelLaunchException;
+import org.goldstone.backend.LossOps;
+import org.goldstone.backend.NormActOps;
+import org.goldstone.backend.OptimOps;
+import org.goldstone.backend.PointwiseOps;
+import org.goldstone.backend.ReduceOps;
+import org.goldstone.tensor.DType;
+
+/**
+ * An NVIDIA GPU through JCuda's driver API: the device's primary context, one stream for all work (kernels run in
+ * the order they are queued, so no op needs its own synchronization), a pooled allocator, pinned host staging for
+ * transfers, and the kernels of the embedded fatbin. Errors from the device are asynchronous: they surface at the
+ * next transfer or {@link #synchronize()}, named with the last kernel launched; with
+ * {@code -Dgoldstone.cuda.syncEachLaunch=true} every launch synchronizes, so the error names its own kernel.
+ *
+ * <p>Not thread-safe: one thread drives a backend at a time (the context is made current on that thread).
+ */
+public final class CudaBackend implements Backend {
+    private static final boolean SYNC_EACH_LAUNCH = Boolean.getBoolean("goldstone.cuda.syncEachLaunch");
+    /** Doubles in the reduction scratch buffer: the largest grid a reduction kernel may use. */
+    static final int MAX_PARTIALS = 4096;
+
+    private final int ordinal;
+    private final CUdevice device;
+    private final CUcontext context;
+    private final CUstream stream;
+    private final CudaModule module;
+    private final CudaMemoryPool pool = new CudaMemoryPool();
+    private final String description;
+    private final int multiprocessors;
+    private final int computeMajor;
+    private final int computeMinor;
+    private final long totalMemory;
+    private final String deviceName;
+    private Pointer staging;
+    private ByteBuffer stagingBytes;
+    private long stagingCapacity;
+    private CudaBuffer partials;
+    private String lastKernel = "(none yet)";
+    private Thread boundThread;
+    private boolean closed;
+
+    private final CudaEquivLinear equivLinear;
+    private final CudaNormAct normAct;
+    private final CudaPointwise pointwise;
+    private final CudaLoss loss;
+    private final CudaOptim optim;
+    private final CudaReduce reduce;
+
+    /** The cuBLAS GEMM provider, or null when the native kernels serve every GEMM. */
+    private final CublasGemm cublas;
+
+    private CudaBackend(int ordinal, boolean useCublas) {
+        JCudaDriver.setExceptionsEnabled(true);
+        cuInit(0);
+        int[] count = {0};
+        cuDeviceGetCount(count);
+        if (count[0] == 0) {
+            throw new BackendUnavailableException("cuda: the driver reports no CUDA device");
+        }
+        if (ordinal < 0 || ordinal >= count[0]) {
+            throw new BackendUnavailableException("cuda: expected a device index in [0, " + count[0]
+                    + "), found " + ordinal);
+        }
+        this.ordinal = ordinal;
+        this.device = new CUdevice();
+        cuDeviceGet(device, ordinal);
+        this.context = new CUcontext();
+        cuDevicePrimaryCtxRetain(context, device);
+        cuCtxSetCurrent(context);
+        this.boundThread = Thread.currentThread();
+        this.stream = new CUstream();
+        cuStreamCreate(stream, 0);
+        byte[] name = new byte[256];
+        cuDeviceGetName(name, name.length, device);
+        this.deviceName = new String(name, java.nio.charset.StandardCharsets.US_ASCII).trim().replace("\0", "");
+        this.multiprocessors = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
+        this.computeMajor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
+        this.computeMinor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
+        long[] mem = {0};
+        cuDeviceTotalMem(mem, device);
+        this.totalMemory = mem[0];
+        CudaModule m;
+        CublasGemm gemmProvider = null;
+        try {
+            m = CudaModule.load();
+            if (useCublas) {
+                gemmProvider = new CublasGemm(this, CublasLibrary.load());
+            }
+        } catch (RuntimeException | LinkageError e) {
+            cuStreamDestroy(stream);
+            cuDevicePrimaryCtxRelease(device);
+            throw e;
+        }
+        this.module = m;
+        this.cublas = gemmProvider;
+        this.description = String.format(Locale.ROOT, "cuda:%d %s, %.0f GiB, compute %d.%d, %d SMs, %s, gemm %s",
+                ordinal, deviceName, totalMemory / 1073741824.0, computeMajor, computeMinor, multiprocessors,
+                driverVersion(), cublas == null ? "native kernels" : cublas.variant());
+        this.equivLinear = new CudaEquivLinear(this);
+        this.normAct = new CudaNormAct(this);
+        this.pointwise = new CudaPointwise(this);
+        this.loss = new CudaLoss(this);
+        this.optim = new CudaOptim(this);
+        this.reduce = new CudaReduce(this);
+    }
+
+    /**
+     * Opens device {@code ordinal}. Throws what the driver throws ({@link CudaException}, or
+     * {@link UnsatisfiedLinkError} without libcuda.so.1): {@code Backends} turns those into one-line reasons.
+     */
+    public static CudaBackend open(int ordinal) {
+        return new CudaBackend(ordinal, false);
+    }
+
+    /**
+     * As {@link #open(int)}, with cuBLAS (through JCublas2) as the GEMM provider when {@code cublas}: loading it may
+     * also throw {@link UnsatisfiedLinkError} when neither libcublas.so.13 nor libcublas.so.12 is found.
+     */
+    public static CudaBackend open(int ordinal, boolean cublas) {
+        return new CudaBackend(ordinal, cublas);
+    }
+
+    /** The cuBLAS provider, or null (native kernels). */
+    CublasGemm cublas() {
+        return cublas;
+    }
+
+    private int attribute(int attr) {
+        int[] v = {0};
+        cuDeviceGetAttribute(v, attr, device);
+        return v[0];
+    }
+
+    /** "driver 580.95.05, CUDA 13.0" where the kernel module says so, else the CUDA version alone. */
+    private static String driverVersion() {
+        int[] v = {0};
+        cuDriverGetVersion(v);
+        String cuda = "CUDA " + v[0] / 1000 + "." + (v[0] % 1000) / 10;
+        try {
+            String text = Files.readString(Path.of("/proc/driver/nvidia/version"));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Kernel Module\\s+(?:for \\S+\\s+)?([0-9.]+)")
+                    .matcher(text);
+            if (m.find()) {
+                return "driver " + m.group(1) + ", " + cuda;
+            }
+        } catch (IOException | RuntimeException e) {
+            // no kernel-module version file (containers); the CUDA version alone says enough
+        }
+        return cuda;
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    public String deviceName() {
+        return deviceName;
+    }
+
+    public int multiprocessors() {
+        return multiprocessors;
+    }
+
+    public long totalMemory() {
+        return totalMemory;
+    }
+
+    /** Makes this backend's context current when a different thread calls. */
+    void bind() {
+        if (closed) {
+            throw new BackendException("cuda backend is closed");
+        }
+        Thread t = Thread.currentThread();
+        if (t != boundThread) {
+            cuCtxSetCurrent(context);
+            boundThread = t;
+        }
+    }
+
+    @Override
+    public DeviceBuffer allocate(DType dtype, int elements) {
+        if (elements < 0) {
+            throw new BackendException("allocate: expected a non-negative length, found " + elements);
+        }
+        bind();
+        long bytes = Math.max(1L, (long) elements * dtype.bytes());
+        CudaMemoryPool.Block block = pool.take(bytes, this::synchronize);
+        CudaBuffer b = new CudaBuffer(this, dtype, block.ptr(), elements);
+        pool.track(b, block);
+        cuMemsetD8Async(block.ptr(), (byte) 0, bytes, stream);
+        return b;
+    }
+
+    private void ensureStaging(long bytes) {
+        if (bytes <= stagingCapacity) {
+            return;
+        }
+        if (staging != null) {
+            cuMemFreeHost(staging);
+        }
+        long cap = Math.max(bytes, Math.max(1 << 20, stagingCapacity * 2));
+        staging = new Pointer();
+        cuMemHostAlloc(staging, cap, 0);
+        stagingCapacity = cap;
+        stagingBytes = staging.getByteBuffer(0, cap).order(ByteOrder.nativeOrder());
+    }
+
+    @Override
+    public void write(DeviceBuffer dst, double[] src) {
+        CudaBuffer d = CudaBuffer.of(dst, this);
+        if (src.length != d.length()) {
+            throw new BackendException("write: expected " + d.length() + " elements, found " + src.length);
+        }
+        bind();
+        ensureStaging(d.bytes());
+        if (d.dtype() == DType.F64) {
+            DoubleBuffer view = stagingBytes.asDoubleBuffer();
+            view.put(src);
+        } else {
+            FloatBuffer view = stagingBytes.asFloatBuffer();
+            for (double v : src) {
+                view.put((float) v);
+            }
+        }
+        upload(d);
+    }
+
+    @Override
+    public void write(DeviceBuffer dst, float[] src, int srcOffset) {
+        CudaBuffer d = CudaBuffer.of(dst, this);
+        if (srcOffset < 0 || srcOffset + d.length() > src.length) {
+            throw new BackendException("write: expected " + d.length() + " elements from offset " + srcOffset
+                    + ", found an array of " + src.length);
+        }
+        bind();
+        ensureStaging(d.bytes());
+        if (d.dtype() == DType.F32) {
+            stagingBytes.asFloatBuffer().put(src, srcOffset, d.length());
+        } else {
+            DoubleBuffer view = stagingBytes.asDoubleBuffer();
+            for (int i = 0; i < d.length(); i++) {
+                view.put(src[srcOffset + i]);
+            }
+        }
+        upload(d);
+    }
+
+    private void upload(CudaBuffer d) {
+        if (d.length() == 0) {
+            return;
+        }
+        try {
+            cuMemcpyHtoDAsync(d.pointer(), staging, d.bytes(), stream);
+        } catch (CudaException e) {
+            throw asyncError("host-to-device copy of " + d.bytes() + " bytes", e);
+        }
+        synchronize();                                     // the staging buffer is reused by the next transfer
+    }
+
+    @Override
+    public void read(DeviceBuffer src, double[] dst) {
+        CudaBuffer s = CudaBuffer.of(src, this);
+        if (dst.length != s.length()) {
+            throw new BackendException("read: expected " + s.length() + " elements, found " + dst.length);
+        }
+        download(s);
+        if (s.dtype() == DType.F64) {
+            stagingBytes.asDoubleBuffer().get(dst);
+        } else {
+            FloatBuffer view = stagingBytes.asFloatBuffer();
+            for (int i = 0; i < dst.length; i++) {
+                dst[i] = view.get(i);
+            }
+        }
+    }
+
+    /** Device to host into the staging buffer, then waits. */
+    private void download(CudaBuffer s) {
+        bind();
+        ensureStaging(s.bytes());
+        if (s.length() > 0) {
+            try {
+                cuMemcpyDtoHAsync(staging, s.pointer(), s.bytes(), stream);
+            } catch (CudaException e) {
+                throw asyncError("device-to-host copy of " + s.bytes() + " bytes", e);
+            }
+        }
+        synchronize();
+    }
+
+    /**
+     * The scratch buffer (fp64, {@link #MAX_PARTIALS} elements) that reduction kernels write one partial per
+     * block into; read back with {@link #sumPartials} / {@link #readPartials}.
+     */
+    CudaBuffer partials() {
+        if (partials == null) {
+            partials = (CudaBuffer) allocate(DType.F64, MAX_PARTIALS);
+        }
+        return partials;
+    }
+
+    /** The first {@code count} partials, summed on the host in index order (deterministic). */
+    double sumPartials(int count) {
+        double[] p = readPartials(count);
+        double s = 0;
+        for (double v : p) {
+            s += v;
+        }
+        return s;
+    }
+
+    /** The first {@code count} doubles of the partials buffer. */
+    double[] readPartials(int count) {
+        CudaBuffer p = (CudaBuffer) partials().slice(0, count);
+        download(p);
+        double[] out = new double[count];
+        stagingBytes.asDoubleBuffer().get(out);
+        return out;
+    }
+
+    /** Blocks for a grid-stride loop over {@code work} items: enough to fill the device, never more than needed. */
+    int blocksFor(long work, int threads) {
+        long need = (work + threads - 1) / threads;
+        long cap = (long) multiprocessors * 16;
+        return (int) Math.max(1, Math.min(need, cap));
+    }
+
+    /** Blocks for a reduction writing one partial per block (at most {@link #MAX_PARTIALS}). */
+    int reductionBlocks(long work, int threads) {
+        return Math.min(MAX_PARTIALS, Math.min(blocksFor(work, threads), multiprocessors * 4));
+    }
+
+    /** A launch of {@code family_pass} + the dtype suffix. */
+    Launch kernel(String familyPass, DType dtype) {
+        return new Launch(this, familyPass + Launch.suffix(dtype));
+    }
+
+    /** A launch of a kernel by its full name. */
+    Launch kernel(String fullName) {
+        return new Launch(this, fullName);
+    }
+
+    void launch(String kernel, int gridX, int gridY, int block, int shared, Pointer[] args) {
+        bind();
+        try {
+            cuLaunchKernel(module.function(kernel), gridX, gridY, 1, block, 1, 1, shared, stream,
+                    Pointer.to(args), null);
+        } catch (CudaException e) {
+            throw new KernelLaunchException("cuda: launch of " + kernel + " (grid " + gridX + "x" + gridY
+                    + ", block " + block + ", shared " + shared + " B) failed: " + e.getMessage(), e);
+        }
+        lastKernel = kernel;
+        if (SYNC_EACH_LAUNCH) {
+            try {
+                cuStreamSynchronize(stream);
+            } catch (CudaException e) {
+                throw new KernelLaunchException("cuda: kernel " + kernel + " (grid " + gridX + "x" + gridY
+                        + ", block " + block + ") failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private KernelLaunchException asyncError(String what, CudaException e) {
+        return new KernelLaunchException("cuda: " + what + " failed; the error may come from an earlier kernel,"
+                + " the last launched was " + lastKernel + " (rerun with -Dgoldstone.cuda.syncEachLaunch=true): "
+                + e.getMessage(), e);
+    }
+
+    @Override
+    public void synchronize() {
+        bind();
+        try {
+            cuStreamSynchronize(stream);
+        } catch (CudaException e) {
+            throw asyncError("synchronize", e);
+        }
+    }
+
+    CUstream stream() {
+        return stream;
+    }
+
+    /** Bytes held by live buffers and by idle pool blocks. */
+    public long[] memoryInUse() {
+        return new long[] {pool.liveBytes(), pool.idleBytes()};
+    }
+
+    @Override
+    public EquivLinearOps equivLinear() {
+        return equivLinear;
+    }
+
+    @Override
+    public NormActOps normAct() {
+        return normAct;
+    }
+
+    @Override
+    public PointwiseOps pointwise() {
+        return pointwise;
+    }
+
+    @Override
+    public LossOps loss() {
+        return loss;
+    }
+
+    @Override
+    public OptimOps optim() {
+        return optim;
+    }
+
+    @Override
+    public ReduceOps reduce() {
+        return reduce;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            bind();
+            cuStreamSynchronize(stream);
+        } finally {
+            closed = true;
+            pool.close();
+            if (staging != null) {
+                cuMemFreeHost(staging);
+            }
+            if (cublas != null) {
+                cublas.close();
+            }
+            module.close();
+            cuStreamDestroy(stream);
+            cuDevicePrimaryCtxRelease(device);
+        }
+    }
+}

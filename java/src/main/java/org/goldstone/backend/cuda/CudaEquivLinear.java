@@ -1,0 +1,154 @@
+package org.goldstone.backend.cuda;
+
+import org.goldstone.backend.BackendException;
+import org.goldstone.backend.DeviceBuffer;
+import org.goldstone.backend.EquivLinearOps;
+import org.goldstone.tensor.DType;
+
+/**
+ * Launches the {@code equiv_linear} kernels. Each operand is passed as (pointer, row stride, column stride[, offset of
+ * the imaginary part]); the strides encode transposes, the planar complex weights and the k = 2 unit layout of
+ * U(1) activations, so one real and one complex kernel serve every case. With cuBLAS selected as the GEMM provider
+ * ({@code --gemm cublas}) every pass goes to {@link CublasGemm} instead. Twin: {@code CpuEquivLinear}.
+ */
+final class CudaEquivLinear implements EquivLinearOps {
+    private static final int TILE = 64;
+    private final CudaBackend be;
+
+    CudaEquivLinear(CudaBackend be) {
+        this.be = be;
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int kk,
+                     DeviceBuffer a, DeviceBuffer b, double beta, DeviceBuffer c) {
+        DType dt = check("gemm", a, (long) m * kk, b, (long) kk * n, c, (long) m * n, beta);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (be.cublas() != null) {
+            be.cublas().gemm(dt, transA, transB, m, n, kk, 1.0, a, 0, transA ? kk : m, b, 0, transB ? n : kk, beta,
+                    c, 0, m);
+            return;
+        }
+        be.kernel("equiv_linear_gemm", dt)
+                .i(m)                                      // int m
+                .i(n)                                      // int n
+                .i(kk)                                     // int kk
+                .buf(a)                                    // const T* a
+                .l(transA ? kk : 1)                        // long aRs: A(i, p) at i*aRs + p*aCs
+                .l(transA ? 1 : m)                         // long aCs
+                .buf(b)                                    // const T* b
+                .l(transB ? n : 1)                         // long bRs: B(p, j) at p*bRs + j*bCs
+                .l(transB ? 1 : kk)                        // long bCs
+                .d(beta)                                   // double beta
+                .buf(c)                                    // T* c
+                .l(1)                                      // long cRs
+                .l(m)                                      // long cCs
+                .grid(tiles(n), tiles(m)).block(256)
+                .run();
+    }
+
+    @Override
+    public void complexForward(int m, int n, int batch, DeviceBuffer w, DeviceBuffer z, double beta, DeviceBuffer y) {
+        // Y(i, b) = sum_p W(i, p) Z(p, b): W planar m x n, Z and Y in the k = 2 unit layout
+        DType dt = check("complexForward", w, 2L * m * n, z, 2L * n * batch, y, 2L * m * batch, beta);
+        if (be.cublas() != null) {
+            be.cublas().complexForward(dt, m, n, batch, w, z, beta, y);
+            return;
+        }
+        cgemm(dt, m, batch, n,
+                w, 1, m, (long) m * n, 1.0,
+                z, 1, 2L * n, n, 1.0,
+                beta, y, 1, 2L * m, m);
+    }
+
+    @Override
+    public void complexBackwardData(int m, int n, int batch, DeviceBuffer w, DeviceBuffer gy, double beta,
+                                    DeviceBuffer gz) {
+        // G_Z(p, b) = sum_i conj(W(i, p)) G_Y(i, b): A(p, i) = conj W at i + p*m, so rs = m, cs = 1
+        DType dt = check("complexBackwardData", w, 2L * m * n, gy, 2L * m * batch, gz, 2L * n * batch, beta);
+        if (be.cublas() != null) {
+            be.cublas().complexBackwardData(dt, m, n, batch, w, gy, beta, gz);
+            return;
+        }
+        cgemm(dt, n, batch, m,
+                w, m, 1, (long) m * n, -1.0,
+                gy, 1, 2L * m, m, 1.0,
+                beta, gz, 1, 2L * n, n);
+    }
+
+    @Override
+    public void complexBackwardWeight(int m, int n, int batch, DeviceBuffer gy, DeviceBuffer z, double beta,
+                                      DeviceBuffer gw) {
+        // G_W(i, p) = sum_b G_Y(i, b) conj(Z(p, b)): B(b, p) = conj Z at p + 2b*n, so rs = 2n, cs = 1
+        DType dt = check("complexBackwardWeight", gy, 2L * m * batch, z, 2L * n * batch, gw, 2L * m * n, beta);
+        if (be.cublas() != null) {
+            be.cublas().complexBackwardWeight(dt, m, n, batch, gy, z, beta, gw);
+            return;
+        }
+        cgemm(dt, m, n, batch,
+                gy, 1, 2L * m, m, 1.0,
+                z, 2L * n, 1, n, -1.0,
+                beta, gw, 1, m, (long) m * n);
+    }
+
+    private void cgemm(DType dt, int rows, int cols, int inner,
+                       DeviceBuffer a, long aRs, long aCs, long aIm, double aSign,
+                       DeviceBuffer b, long bRs, long bCs, long bIm, double bSign,
+                       double beta, DeviceBuffer c, long cRs, long cCs, long cIm) {
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        be.kernel("equiv_linear_cgemm", dt)
+                .i(rows)                                   // int m
+                .i(cols)                                   // int n
+                .i(inner)                                  // int kk
+                .buf(a)                                    // const T* a
+                .l(aRs)                                    // long aRs
+                .l(aCs)                                    // long aCs
+                .l(aIm)                                    // long aIm: imaginary part offset
+                .d(aSign)                                  // double aSign: -1 conjugates A
+                .buf(b)                                    // const T* b
+                .l(bRs)                                    // long bRs
+                .l(bCs)                                    // long bCs
+                .l(bIm)                                    // long bIm
+                .d(bSign)                                  // double bSign
+                .d(beta)                                   // double beta
+                .buf(c)                                    // T* c
+                .l(cRs)                                    // long cRs
+                .l(cCs)                                    // long cCs
+                .l(cIm)                                    // long cIm
+                .grid(tiles(cols), tiles(rows)).block(256)
+                .run();
+    }
+
+    private static int tiles(int size) {
+        return (size + TILE - 1) / TILE;
+    }
+
+    private DType check(String op, DeviceBuffer a, long aLen, DeviceBuffer b, long bLen, DeviceBuffer c, long cLen,
+                        double beta) {
+        require(op, "A", a, aLen);
+        require(op, "B", b, bLen);
+        require(op, "C", c, cLen);
+        if (beta != 0.0 && beta != 1.0) {
+            throw new BackendException(op + ": expected beta 0 or 1, found " + beta);
+        }
+        if (a.dtype() != b.dtype() || a.dtype() != c.dtype()) {
+            throw new BackendException(op + ": expected one dtype for all operands, found " + a.dtype() + ", "
+                    + b.dtype() + ", " + c.dtype());
+        }
+        CudaBuffer.of(a, be);
+        CudaBuffer.of(b, be);
+        CudaBuffer.of(c, be);
+        return a.dtype();
+    }
+
+    private static void require(String op, String name, DeviceBuffer x, long expected) {
+        if (x.length() != expected) {
+            throw new BackendException(op + ": expected " + name + " of " + expected + " elements, found "
+                    + x.length());
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.goldstone.backend.cuda;
+
+import java.util.ArrayList;
+import java.util.List;
+import jcuda.Pointer;
+import org.goldstone.backend.DeviceBuffer;
+import org.goldstone.tensor.DType;
+
+/**
+ * One kernel launch, arguments in kernel order (the jcuda-samples idiom, one call per argument):
+ * <pre>
+ * be.kernel("norm_act_fwd", dtype)
+ *         .buf(y)          // const T* y
+ *         .buf(z)          // T* z
+ *         .i(n)            // int n
+ *         .grid(be.blocksFor(units, 256)).block(256)
+ *         .run();
+ * </pre>
+ */
+final class Launch {
+    private final CudaBackend be;
+    private final String kernel;
+    private final List<Pointer> args = new ArrayList<>(16);
+    private int grid = 1;
+    private int gridY = 1;
+    private int block = 256;
+    private int shared;
+
+    Launch(CudaBackend be, String kernel) {
+        this.be = be;
+        this.kernel = kernel;
+    }
+
+    /** The dtype suffix of kernel names: _f32 or _f64. */
+    static String suffix(DType dtype) {
+        return dtype == DType.F64 ? "_f64" : "_f32";
+    }
+
+    Launch buf(DeviceBuffer b) {
+        args.add(Pointer.to(CudaBuffer.of(b, be).pointer()));
+        return this;
+    }
+
+    Launch i(int v) {
+        args.add(Pointer.to(new int[] {v}));
+        return this;
+    }
+
+    Launch l(long v) {
+        args.add(Pointer.to(new long[] {v}));
+        return this;
+    }
+
+    Launch d(double v) {
+        args.add(Pointer.to(new double[] {v}));
+        return this;
+    }
+
+    Launch grid(int blocks) {
+        this.grid = blocks;
+        return this;
+    }
+
+    /** A two-dimensional grid (the GEMM tiles). */
+    Launch grid(int x, int y) {
+        this.grid = x;
+        this.gridY = y;
+        return this;
+    }
+
+    Launch block(int threads) {
+        this.block = threads;
+        return this;
+    }
+
+    Launch shared(int bytes) {
+        this.shared = bytes;
+        return this;
+    }
+
+    /** Grid-stride launch over {@code work} items with {@code threads} per block. */
+    Launch over(long work, int threads) {
+        this.block = threads;
+        this.grid = be.blocksFor(work, threads);
+        return this;
+    }
+
+    void run() {
+        be.launch(kernel, grid, gridY, block, shared, args.toArray(new Pointer[0]));
+    }
+}

@@ -1,0 +1,127 @@
+package org.goldstone.backend.cuda;
+
+import static org.goldstone.testing.Parity.assertClose;
+import static org.goldstone.testing.Parity.download;
+import static org.goldstone.testing.Parity.gaussian;
+import static org.goldstone.testing.Parity.upload;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.goldstone.backend.Backend;
+import org.goldstone.backend.DeviceBuffer;
+import org.goldstone.testing.Parity;
+import org.goldstone.tensor.DType;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * equiv_linear kernels against CpuEquivLinear: real GEMM in all four transpose cases and the three complex passes,
+ * for both GEMM providers (native kernels, cuBLAS).
+ */
+@Tag("cuda")
+class EquivLinearParityTest {
+    /** (m, n, kk): 1, odd primes, sizes that are not multiples of the 64-tile or the 16-deep k-tile. */
+    private static final int[][] SHAPES = {
+        {1, 1, 1}, {1, 37, 5}, {37, 1, 64}, {37, 41, 43}, {64, 64, 16}, {65, 129, 17}, {128, 300, 128}, {3, 257, 200}
+    };
+
+    static Stream<Arguments> real() {
+        List<Arguments> out = new ArrayList<>();
+        for (String be : Parity.GEMM_PROVIDERS) {
+            for (DType dt : DType.values()) {
+                for (int[] s : SHAPES) {
+                    for (int t = 0; t < 4; t++) {
+                        out.add(Arguments.of(be, dt, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0));
+                    }
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    /** fp32 sums of kk products: error grows like sqrt(kk) ulps relative to sum |a||b|; inputs are O(1). */
+    private static Parity.Tolerance tol(DType dt, int kk) {
+        return Parity.Tolerance.of(dt).times(Math.max(1.0, Math.sqrt(kk)));
+    }
+
+    @ParameterizedTest(name = "{0} {1} gemm m={2} n={3} kk={4} transA={5} transB={6}")
+    @MethodSource("real")
+    void gemmMatchesTheTwin(String name, DType dt, int m, int n, int kk, boolean transA, boolean transB) {
+        Backend gpu = Parity.backend(name);
+        Backend cpu = Parity.cpu();
+        SplittableRandom rng = new SplittableRandom(31L * m + 7L * n + kk + (transA ? 1 : 0) + (transB ? 2 : 0));
+        double[] a = gaussian(m * kk, 1.0, dt, rng), b = gaussian(kk * n, 1.0, dt, rng), c0 = gaussian(m * n, 1.0, dt,
+                rng);
+        for (double beta : new double[] {0.0, 1.0}) {
+            double[][] got = new double[2][];
+            int idx = 0;
+            for (Backend be : new Backend[] {cpu, gpu}) {
+                DeviceBuffer c = upload(be, dt, c0);
+                be.equivLinear().gemm(transA, transB, m, n, kk, upload(be, dt, a), upload(be, dt, b), beta, c);
+                got[idx++] = download(be, c);
+            }
+            assertClose(name + " " + dt + " gemm " + m + "x" + n + "x" + kk + " tA=" + transA + " tB=" + transB
+                    + " beta=" + beta, got[0], got[1], tol(dt, kk));
+        }
+    }
+
+    static Stream<Arguments> complex() {
+        List<Arguments> out = new ArrayList<>();
+        int[][] shapes = {{1, 1, 1}, {1, 3, 37}, {37, 41, 5}, {64, 64, 64}, {65, 17, 130}, {128, 128, 257}};
+        for (String be : Parity.GEMM_PROVIDERS) {
+            for (DType dt : DType.values()) {
+                for (int[] s : shapes) {
+                    for (String pass : new String[] {"forward", "backwardData", "backwardWeight"}) {
+                        out.add(Arguments.of(be, dt, pass, s[0], s[1], s[2]));
+                    }
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} complex {2} m={3} n={4} batch={5}")
+    @MethodSource("complex")
+    void complexPassesMatchTheTwin(String name, DType dt, String pass, int m, int n, int batch) {
+        Backend gpu = Parity.backend(name);
+        Backend cpu = Parity.cpu();
+        SplittableRandom rng = new SplittableRandom(97L * m + 13L * n + batch + pass.length());
+        double[] w = gaussian(2 * m * n, 1.0, dt, rng);
+        double[] z = gaussian(2 * n * batch, 1.0, dt, rng);
+        double[] gy = gaussian(2 * m * batch, 1.0, dt, rng);
+        double[] gw0 = gaussian(2 * m * n, 1.0, dt, rng);
+        double[] gz0 = gaussian(2 * n * batch, 1.0, dt, rng);
+        double[] y0 = gaussian(2 * m * batch, 1.0, dt, rng);
+        int inner = pass.equals("forward") ? n : pass.equals("backwardData") ? m : batch;
+        for (double beta : new double[] {0.0, 1.0}) {
+            double[][] got = new double[2][];
+            int idx = 0;
+            for (Backend be : new Backend[] {cpu, gpu}) {
+                DeviceBuffer out;
+                switch (pass) {
+                    case "forward":
+                        out = upload(be, dt, y0);
+                        be.equivLinear().complexForward(m, n, batch, upload(be, dt, w), upload(be, dt, z), beta, out);
+                        break;
+                    case "backwardData":
+                        out = upload(be, dt, gz0);
+                        be.equivLinear().complexBackwardData(m, n, batch, upload(be, dt, w), upload(be, dt, gy), beta,
+                                out);
+                        break;
+                    default:
+                        out = upload(be, dt, gw0);
+                        be.equivLinear().complexBackwardWeight(m, n, batch, upload(be, dt, gy), upload(be, dt, z),
+                                beta, out);
+                        break;
+                }
+                got[idx++] = download(be, out);
+            }
+            assertClose(name + " " + dt + " complex " + pass + " m=" + m + " n=" + n + " batch=" + batch + " beta="
+                    + beta, got[0], got[1], tol(dt, 2 * inner));
+        }
+    }
+}
