@@ -24,12 +24,12 @@ fi
 cat "$OUT/env.txt"
 
 step "parity suite" | tee "$OUT/parity.txt"
-timeout 300 $JAVA $JOPTS -Xmx24g -jar .gpu/junit-console.jar execute --disable-banner \
+timeout 300 $JAVA $JOPTS -Xmx24g -jar .gpu/junit-console.jar execute --disable-banner --disable-ansi-colors \
     --class-path .gpu/app.jar:.gpu/tests.jar --select-package org.goldstone.backend.cuda --include-tag cuda \
     --details=tree --reports-dir "$OUT/junit" >> "$OUT/parity.txt" 2>&1
 echo "parity exit: $?" >> "$OUT/parity.txt"
 grep -E 'tests (successful|failed|skipped|aborted)|parity exit' "$OUT/parity.txt"
-grep -E '✘|MethodSource \[|expected' "$OUT/parity.txt" | head -40
+grep -E '✘' "$OUT/parity.txt" | head -60
 mv "$OUT"/junit/*.xml "$OUT/junit.xml" 2>/dev/null; rm -rf "$OUT/junit"
 
 {
@@ -49,7 +49,7 @@ tail -40 "$OUT/runs.txt"
 
 step "JMH step and hvp on cuda (depth 100, width 128, batch 256, fp32)" | tee "$OUT/jmh.txt"
 CP=.gpu/app.jar:.gpu/bench.jar:.gpu/jmh-core-1.37.jar:.gpu/jopt-simple-5.0.4.jar:.gpu/commons-math3-3.6.1.jar
-timeout 200 $JAVA $JOPTS -cp "$CP" org.openjdk.jmh.Main 'TrainStepBench\.(step|hvp)$' -p net=U(1),O(4) \
+timeout 200 $JAVA $JOPTS -cp "$CP" org.openjdk.jmh.Main 'TrainStepBench\.(step|hvp)$' -p 'net=U(1),O(4)' \
     -p backend=cuda -wi 2 -w 1 -i 3 -r 1 -f 1 -jvm "$PWD/.gpu/jre/bin/java" \
     -rf json -rff "$OUT/jmh.json" >> "$OUT/jmh.txt" 2>&1
 echo "jmh exit: $?" >> "$OUT/jmh.txt"

@@ -21,6 +21,6 @@ for a in org/openjdk/jmh/jmh-core/1.37/jmh-core-1.37.jar net/sf/jopt-simple/jopt
     cp ~/.m2/repository/$a .gpu-extra/
 done
 cp benchmarks/gpu/cuda-check.sh .gpu-extra/
-../shared/gpu-kit/pack java/target/goldstone.jar jdk.incubator.vector,java.desktop,jdk.management
+../shared/gpu-kit/pack java/target/goldstone.jar jdk.incubator.vector,java.desktop,jdk.management,jdk.zipfs
 strip --strip-unneeded .gpu/jre/lib/server/libjvm.so      # symbols are not needed there: 4 MB less to send
 du -sh .gpu .gpu/* | sort -h | tail -8
