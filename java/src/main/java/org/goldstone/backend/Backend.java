@@ -40,6 +40,8 @@ public interface Backend extends AutoCloseable {
 
     ReduceOps reduce();
 
+    LanczosOps lanczos();
+
     @Override
     void close();
 }

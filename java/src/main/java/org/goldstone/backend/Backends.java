@@ -125,7 +125,7 @@ public final class Backends {
     /** Opens and closes every backend once: a description per available backend, a reason per missing one. */
     public static List<Probe> probe() {
         List<Probe> out = new ArrayList<>();
-        for (String name : List.of("cpu", "cuda", "opencl")) {
+        for (String name : List.of("cpu", "cuda", "cuda+cublas", "opencl")) {
             try (Backend b = open(name)) {
                 out.add(new Probe(name, true, b.describe()));
             } catch (BackendUnavailableException e) {

@@ -12,7 +12,7 @@ final class DevicesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         for (Backends.Probe p : Backends.probe()) {
-            System.out.printf("%-7s %s %s%n", p.name(), p.available() ? "available  " : "unavailable", p.detail());
+            System.out.printf("%-12s %s %s%n", p.name(), p.available() ? "available  " : "unavailable", p.detail());
         }
         return 0;
     }

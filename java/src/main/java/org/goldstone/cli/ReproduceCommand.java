@@ -169,7 +169,13 @@ final class ReproduceCommand implements Callable<Integer> {
         double wall = (System.nanoTime() - t0) / 1e9;
         writeCsv(dir.resolve("results.csv"), runs);
         printTable(runs, wall);
-        List<Path> plots = plots(dir, runs);
+        List<Path> plots;
+        try {
+            plots = plots(dir, runs);
+        } catch (org.goldstone.train.PlotsUnavailableException e) {
+            System.out.println("plots  : skipped, " + e.getMessage());
+            plots = List.of();
+        }
         System.out.println("results: " + dir.resolve("results.csv"));
         System.out.println("plots  : " + plots);
         return 0;

@@ -155,7 +155,13 @@ final class SpectrumCommand implements Callable<Integer> {
                     "[%6.1f s, %d products] %s%n", (System.nanoTime() - t0) / 1e9, op.products(), stage));
             Path json = dir.resolve("spectrum.json");
             writeJson(json, r);
-            List<Path> plots = plots(dir, r);
+            List<Path> plots;
+            try {
+                plots = plots(dir, r);
+            } catch (org.goldstone.train.PlotsUnavailableException e) {
+                System.out.println("plots     : skipped, " + e.getMessage());
+                plots = List.of();
+            }
             print(r);
             System.out.println("json      : " + json);
             System.out.println("plots     : " + plots);

@@ -174,13 +174,7 @@ public final class Heatmaps {
         chart.getStyler().setMax(max);
         chart.getStyler().setPlotContentSize(1.0);
         chart.addSeries(title == null || title.isEmpty() ? "value" : title, xs, ys, cells);
-        byte[] bytes;
-        try {
-            bytes = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new GoldstoneException("cannot render heat map " + png + ": " + e.getMessage(), e);
-        }
-        writeAtomically(png, bytes);
+        writeAtomically(png, org.goldstone.train.Plots.render(chart));
     }
 
     /**

@@ -18,7 +18,7 @@ import org.goldstone.tensor.DType;
  * the batches weighted by their sizes. The samples are fixed at construction (one batch, or a whole data set in
  * order), so the operator is deterministic.
  */
-public final class HessianOperator implements SymmetricOperator {
+public final class HessianOperator implements DeviceOperator {
     /** Which curvature matrix. */
     public enum Kind { HESSIAN, GAUSS_NEWTON }
 
@@ -41,6 +41,8 @@ public final class HessianOperator implements SymmetricOperator {
     private double[] gradient;
     /** Host scratch for one batch's product (allocated once). */
     private double[] part;
+    /** fp64 device copy of one batch's product for {@link #applyOnDevice} (hvBuf itself for fp64). */
+    private DeviceBuffer hv64;
 
     private HessianOperator(FeedForwardNet net, double[] theta, Loss loss, Dataset data, int[] order, int batchSize,
                             Backend be, DType dtype, double weightDecay, Kind kind) {
@@ -200,6 +202,51 @@ public final class HessianOperator implements SymmetricOperator {
             gradient = gsum;
             meanLoss = lossSum / n + 0.5 * weightDecay * sq;
         }
+    }
+
+    @Override
+    public Backend backend() {
+        return be;
+    }
+
+    /**
+     * {@link #apply} on fp64 device buffers: the direction is converted to the operator's dtype on the device, each
+     * batch's product is converted back and summed in fp64 on the device; only the batch inputs cross from the host.
+     */
+    @Override
+    public void applyOnDevice(DeviceBuffer v, DeviceBuffer out) {
+        if (v.length() != theta.length || out.length() != theta.length || v.dtype() != DType.F64
+                || out.dtype() != DType.F64) {
+            throw new GoldstoneException("Hessian operator: expected F64 device vectors of " + theta.length
+                    + ", found " + v.dtype() + "[" + v.length() + "] and " + out.dtype() + "[" + out.length() + "]");
+        }
+        be.reduce().copy(v, vBuf);
+        be.reduce().fill(out, 0.0);
+        if (hv64 == null) {
+            hv64 = dtype == DType.F64 ? hvBuf : be.allocate(DType.F64, theta.length);
+        }
+        int n = order.length;
+        for (int from = 0; from < n; from += batchSize) {
+            int to = Math.min(n, from + batchSize), b = to - from;
+            data.gather(order, from, to, xb, yb);
+            ws.load(xb, yb, b);
+            if (kind == Kind.HESSIAN) {
+                net.hessianVector(ws, params, vBuf, null, hvBuf, loss, b);
+            } else {
+                net.gaussNewtonVector(ws, params, vBuf, hvBuf, loss, b);
+            }
+            if (hv64 != hvBuf) {
+                be.reduce().copy(hvBuf, hv64);
+            }
+            be.reduce().axpyInPlace((double) b / n, hv64, out);
+        }
+        be.reduce().axpyInPlace(weightDecay, v, out);
+        int bad = be.reduce().firstNonFinite(out);
+        if (bad >= 0) {
+            throw new GoldstoneException("Hessian operator: non-finite product at parameter " + bad + " ("
+                    + net.layers().get(net.layerOf(bad)).name() + ")");
+        }
+        products++;
     }
 
     /** The operator's action on each of several vectors (one row per vector). */

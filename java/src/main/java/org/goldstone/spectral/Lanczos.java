@@ -118,7 +118,36 @@ public final class Lanczos {
         return run(a, Options.of(steps).withReorthogonalization(reorthogonalization), rng);
     }
 
+    /**
+     * Runs {@code o.steps()} steps on host fp64 vectors; an operator that lives on an accelerator
+     * ({@link DeviceOperator} of a backend other than cpu) with FULL reorthogonalization runs with its vectors on
+     * the device instead ({@link #runOnDevice}), same results up to rounding.
+     */
     public static LanczosResult run(SymmetricOperator a, Options o, SplittableRandom rng) {
+        boolean full = o.reorthogonalization() == Reorthogonalization.FULL;
+        if (full && a instanceof DeviceOperator && !((DeviceOperator) a).backend().name().equals("cpu")) {
+            return runOnDevice((DeviceOperator) a, o, rng);    // an accelerator's operator: keep the vectors there
+        }
+        int m = full ? Math.min(o.steps(), a.dimension()) : o.steps();
+        boolean store = full || o.keepBasis();
+        return run(a, new HostLanczosSpace(a, store ? Math.max(0, m) : 0), o, rng);
+    }
+
+    /**
+     * As {@link #run(SymmetricOperator, Options, SplittableRandom)} with every vector on the operator's backend:
+     * the basis in one fp64 device buffer, each product {@link DeviceOperator#applyOnDevice}, the full
+     * reorthogonalization by the backend's {@code lanczos} kernels; only the scalars alpha_j, beta_j (and the basis,
+     * when kept) come back to the host. Needs FULL reorthogonalization; same results as the host run up to rounding.
+     */
+    public static LanczosResult runOnDevice(DeviceOperator a, Options o, SplittableRandom rng) {
+        if (o.reorthogonalization() != Reorthogonalization.FULL) {
+            throw new GoldstoneException("Lanczos on the device: expected FULL reorthogonalization, found "
+                    + o.reorthogonalization());
+        }
+        return run(a, new DeviceLanczosSpace(a, Math.min(o.steps(), a.dimension())), o, rng);
+    }
+
+    private static <V> LanczosResult run(SymmetricOperator a, LanczosSpace<V> space, Options o, SplittableRandom rng) {
         int p = a.dimension();
         if (p < 1) {
             throw new GoldstoneException("Lanczos needs an operator of dimension >= 1, got " + p);
@@ -133,36 +162,34 @@ public final class Lanczos {
         int m = full ? Math.min(o.steps(), p) : o.steps();
         boolean store = full || o.keepBasis();
 
-        double[] v = startVector(o.start(), p, rng);
-        double[][] basis = store ? new double[m][] : null;
+        V v = space.fromHost(startVector(o.start(), p, rng));
         double[] alpha = new double[m], beta = new double[m];
         List<Integer> breakdowns = new ArrayList<>();
-        double[] vPrev = null;
+        V vPrev = null;
         double betaPrev = 0;
         double scale = 0;
         int done = 0;
         for (int j = 0; j < m; j++) {              // step j + 1 of d.4
             if (store) {
-                basis[j] = v;
+                space.store(j, v);
             }
-            double[] w = new double[p];
-            a.apply(v, w);
+            V w = space.apply(v);
             // one pass: the three-term recurrence, alpha = w.v and the finiteness check; a second: w -= alpha v with
             // |w|; the reorthogonalization returns |w| from its update sweep (no separate norm passes)
-            double aj = Vectors.recurrenceInPlace(w, betaPrev, vPrev != null && betaPrev != 0 ? vPrev : null, v);
+            double aj = space.recurrence(w, betaPrev, vPrev != null && betaPrev != 0 ? vPrev : null, v);
             if (Double.isNaN(aj)) {
-                int bad = Vectors.firstNonFinite(w);
-                LanczosResult partial = result(alpha, beta, j, breakdowns, basis, o);
-                throw new NonFiniteProbeException("Lanczos", j + 1, bad >= 0 ? NonFiniteProbeException.describe(w, bad)
-                        : "w.v is NaN", partial, null);
+                int bad = space.firstNonFinite(w);
+                LanczosResult partial = result(alpha, beta, j, breakdowns, space, store, o);
+                throw new NonFiniteProbeException("Lanczos", j + 1, bad >= 0
+                        ? NonFiniteProbeException.describe(space.toHost(w), bad) : "w.v is NaN", partial, null);
             }
             alpha[j] = aj;
-            double bj = Math.sqrt(Vectors.axpyNormInPlace(aj, v, w));
+            double bj = Math.sqrt(space.axpyNorm(aj, v, w));
             if (full) {
-                bj = Vectors.orthogonalizeInPlace(w, basis, j + 1, bj);
+                bj = space.orthogonalize(w, j + 1, bj);
             }
             if (!Double.isFinite(aj) || !Double.isFinite(bj)) {     // finite entries, overflowing products
-                LanczosResult partial = result(alpha, beta, j, breakdowns, basis, o);
+                LanczosResult partial = result(alpha, beta, j, breakdowns, space, store, o);
                 throw new NonFiniteProbeException("Lanczos", j + 1, "alpha = " + aj + ", beta = " + bj, partial, null);
             }
             scale = Math.max(scale, Math.max(Math.abs(aj), betaPrev));
@@ -173,7 +200,7 @@ public final class Lanczos {
                 if (j + 1 == m || o.onBreakdown() == OnBreakdown.STOP) {
                     break;
                 }
-                double[] r = restartVector(p, basis, j + 1, v, vPrev, rng);
+                V r = restartVector(space, p, store, j + 1, v, vPrev, rng);
                 if (r == null) {
                     break;                           // no direction left: the whole space is spanned
                 }
@@ -185,13 +212,13 @@ public final class Lanczos {
                 if (j + 1 == m) {
                     break;
                 }
-                Vectors.scaleInPlace(1.0 / bj, w);
+                space.scale(1.0 / bj, w);
                 vPrev = v;
                 betaPrev = bj;
                 v = w;
             }
         }
-        return result(alpha, beta, done, breakdowns, basis, o);
+        return result(alpha, beta, done, breakdowns, space, store, o);
     }
 
     private static double[] startVector(double[] start, int p, SplittableRandom rng) {
@@ -221,32 +248,31 @@ public final class Lanczos {
      * A unit Gaussian vector orthogonal to the stored basis (or, without one, to the last two vectors), or null when
      * what survives the orthogonalization is rounding noise (the basis already spans R^P).
      */
-    private static double[] restartVector(int p, double[][] basis, int count, double[] v, double[] vPrev,
-                                          SplittableRandom rng) {
-        if (basis != null && count >= p) {
+    private static <V> V restartVector(LanczosSpace<V> space, int p, boolean store, int count, V v, V vPrev,
+                                       SplittableRandom rng) {
+        if (store && count >= p) {
             return null;
         }
-        double[] r = Vectors.gaussian(p, rng);
-        double before = Vectors.norm(r);
-        if (basis != null) {
-            Vectors.orthogonalizeInPlace(r, basis, count);
+        V r = space.gaussian(rng);
+        double before = space.norm(r);
+        if (store) {
+            space.orthogonalize(r, count, before);
         } else {
-            double[][] last = vPrev == null ? new double[][] {v} : new double[][] {v, vPrev};
-            Vectors.orthogonalizeInPlace(r, last, last.length);
+            space.orthogonalizeToLast(r, v, vPrev);
         }
-        double after = Vectors.norm(r);
+        double after = space.norm(r);
         if (after <= 1e-8 * before) {
             return null;
         }
-        Vectors.scaleInPlace(1.0 / after, r);
+        space.scale(1.0 / after, r);
         return r;
     }
 
-    private static LanczosResult result(double[] alpha, double[] beta, int m, List<Integer> breakdowns,
-                                        double[][] basis, Options o) {
+    private static <V> LanczosResult result(double[] alpha, double[] beta, int m, List<Integer> breakdowns,
+                                            LanczosSpace<V> space, boolean store, Options o) {
         double[][] keptBasis = null;
-        if (o.keepBasis() && basis != null) {
-            keptBasis = Arrays.copyOf(basis, m);
+        if (o.keepBasis() && store) {
+            keptBasis = space.basis(m);
         }
         return LanczosResult.of(Arrays.copyOf(alpha, m), Arrays.copyOf(beta, m), breakdowns,
                 keptBasis, o.reorthogonalization());

@@ -38,14 +38,16 @@ public final class Plots {
                              boolean logY) {
         Objects.requireNonNull(png, "png");
         Objects.requireNonNull(series, "series");
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");   // before AWT starts: no display on a cluster node
+        XYChart chart;
+        try {
+            chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                    .title(title == null ? "" : title)
+                    .xAxisTitle(xLabel == null ? "" : xLabel)
+                    .yAxisTitle(yLabel == null ? "" : yLabel)
+                    .build();
+        } catch (Error e) {
+            throw unavailable(e);                             // no java.desktop: the chart classes do not link
         }
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(title == null ? "" : title)
-                .xAxisTitle(xLabel == null ? "" : xLabel)
-                .yAxisTitle(yLabel == null ? "" : yLabel)
-                .build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
@@ -73,8 +75,8 @@ public final class Plots {
                 s.setMarker(kept == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);  // one point draws no line
             }
         }
+        byte[] bytes = render(chart);
         try {
-            byte[] bytes = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
             Safetensors.writeAtomically(png, channel -> {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
@@ -84,6 +86,32 @@ public final class Plots {
         } catch (IOException e) {
             throw new GoldstoneException("cannot write plot " + png + ": " + Safetensors.oneLine(e.toString()), e);
         }
+    }
+
+    /**
+     * PNG bytes of a chart, or {@link PlotsUnavailableException} when this runtime cannot draw: a JRE without
+     * java.desktop, or one whose font library does not load (libharfbuzz/libfreetype missing on a minimal image).
+     */
+    public static byte[] render(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");   // before AWT starts: no display on a cluster node
+        }
+        try {
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new GoldstoneException("cannot render plot: " + Safetensors.oneLine(e.toString()), e);
+        } catch (Error e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** A {@link PlotsUnavailableException} for a link or AWT error; any other error is rethrown. */
+    static PlotsUnavailableException unavailable(Error e) {
+        if (e instanceof LinkageError || e.getClass().getName().startsWith("java.awt.")) {
+            return new PlotsUnavailableException("PNG plots unavailable on this Java runtime ("
+                    + Safetensors.oneLine(e.toString()) + "); the CSV/JSON files hold the data", e);
+        }
+        throw e;
     }
 
     /**

@@ -229,16 +229,9 @@ public final class Trainer {
         List<Path> plots;
         try {
             plots = Plots.trainingCurves(runDir.resolve(MetricsLog.CSV), runDir.resolve("plots"));
-        } catch (Error | RuntimeException e) {
-            // only a runtime without java.desktop or fonts (a jlinked GPU-machine JRE) is tolerated: the metrics
-            // files still hold the curves
-            boolean graphics = e instanceof LinkageError || e.getClass().getName().startsWith("java.awt.")
-                    || e.getClass().getName().startsWith("sun.");
-            if (!graphics && !(e instanceof NullPointerException)) {
-                throw e;
-            }
+        } catch (PlotsUnavailableException e) {
             System.getLogger(Trainer.class.getName()).log(System.Logger.Level.WARNING,
-                    "training-curve plots skipped: " + e);
+                    "training-curve plots skipped: " + e.getMessage());
             plots = List.of();
         }
         return new Result(position.step(), testLoss, testAcc, runDir, lastCheckpoint, plots,

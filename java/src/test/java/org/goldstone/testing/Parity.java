@@ -103,14 +103,17 @@ public final class Parity {
             fail(what + ": expected " + ref.length + " elements, found " + got.length);
         }
         int worst = -1;
-        double worstRatio = 0;
+        double worstExcess = 0;
         for (int i = 0; i < ref.length; i++) {
             double bound = tol.atol() + tol.rtol() * Math.abs(ref[i]);
             double err = Math.abs(got[i] - ref[i]);
-            double ratio = err / bound;
-            if (!(ratio <= 1.0) && (worst < 0 || !(ratio <= worstRatio))) {
+            if (Double.compare(got[i], ref[i]) == 0 || err <= bound) {
+                continue;                                   // equal (NaN = NaN, inf = inf) or within tolerance
+            }
+            double excess = Double.isNaN(err) ? Double.POSITIVE_INFINITY : err - bound;
+            if (worst < 0 || excess > worstExcess) {
                 worst = i;
-                worstRatio = Double.isNaN(ratio) ? Double.POSITIVE_INFINITY : ratio;
+                worstExcess = excess;
             }
         }
         if (worst >= 0) {

@@ -4,6 +4,7 @@ import org.goldstone.backend.Backend;
 import org.goldstone.backend.BackendException;
 import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.EquivLinearOps;
+import org.goldstone.backend.LanczosOps;
 import org.goldstone.backend.LossOps;
 import org.goldstone.backend.NormActOps;
 import org.goldstone.backend.OptimOps;
@@ -23,6 +24,7 @@ public final class CpuBackend implements Backend {
     private final CpuLoss loss = new CpuLoss();
     private final CpuOptim optim;
     private final CpuReduce reduce;
+    private final CpuLanczos lanczos = new CpuLanczos();
 
     public CpuBackend(int threads) {
         this.parallel = new Parallel(Math.max(1, threads));
@@ -129,6 +131,11 @@ public final class CpuBackend implements Backend {
     @Override
     public ReduceOps reduce() {
         return reduce;
+    }
+
+    @Override
+    public LanczosOps lanczos() {
+        return lanczos;
     }
 
     @Override

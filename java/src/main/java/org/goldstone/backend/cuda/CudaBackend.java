@@ -41,6 +41,7 @@ import org.goldstone.backend.BackendUnavailableException;
 import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.EquivLinearOps;
 import org.goldstone.backend.KernelLaunchException;
+import org.goldstone.backend.LanczosOps;
 import org.goldstone.backend.LossOps;
 import org.goldstone.backend.NormActOps;
 import org.goldstone.backend.OptimOps;
@@ -88,6 +89,7 @@ public final class CudaBackend implements Backend {
     private final CudaLoss loss;
     private final CudaOptim optim;
     private final CudaReduce reduce;
+    private final CudaLanczos lanczos;
 
     /** The cuBLAS GEMM provider, or null when the native kernels serve every GEMM. */
     private final CublasGemm cublas;
@@ -145,6 +147,7 @@ public final class CudaBackend implements Backend {
         this.loss = new CudaLoss(this);
         this.optim = new CudaOptim(this);
         this.reduce = new CudaReduce(this);
+        this.lanczos = new CudaLanczos(this);
     }
 
     /**
@@ -462,6 +465,11 @@ public final class CudaBackend implements Backend {
     @Override
     public ReduceOps reduce() {
         return reduce;
+    }
+
+    @Override
+    public LanczosOps lanczos() {
+        return lanczos;
     }
 
     @Override

@@ -1,0 +1,58 @@
+package org.goldstone.spectral;
+
+import java.util.SplittableRandom;
+
+/**
+ * Where {@link Lanczos} keeps its vectors and how it runs the vector work of one step: host fp64 arrays
+ * ({@link HostLanczosSpace}, the definition) or fp64 buffers of a backend ({@link DeviceLanczosSpace}, the basis in
+ * one device buffer and the fused reorthogonalization of {@code LanczosOps}). The algorithm itself lives once, in
+ * {@link Lanczos}; a space only moves and combines vectors.
+ *
+ * @param <V> the vector type
+ */
+interface LanczosSpace<V> {
+    int dimension();
+
+    /** A new vector holding {@code v} (host values, already validated). */
+    V fromHost(double[] v);
+
+    /** The vector's values on the host (a copy). */
+    double[] toHost(V v);
+
+    /** {@code A v} as a new vector. */
+    V apply(V v);
+
+    /** {@code w -= beta vPrev} (skipped when vPrev is null), then {@code w.v}, or NaN when w has a non-finite entry. */
+    double recurrence(V w, double beta, V vPrev, V v);
+
+    /** {@code w -= alpha v}; returns |w|^2 afterwards. */
+    double axpyNorm(double alpha, V v, V w);
+
+    /** Keeps v as basis vector {@code j} (j = 0, 1, ... in order). */
+    void store(int j, V v);
+
+    /**
+     * Removes from w its components along basis vectors [0, count), with a second pass when the first removed more
+     * than about 30 % of |w| (DGKS); {@code before} is |w|. Returns |w| afterwards.
+     */
+    double orthogonalize(V w, int count, double before);
+
+    /** {@code w *= alpha}. */
+    void scale(double alpha, V w);
+
+    double norm(V v);
+
+    /** Index of the first non-finite entry of v, or -1. */
+    int firstNonFinite(V v);
+
+    /** Removes from r its components along v and vPrev (null: none); for runs that keep no basis. */
+    void orthogonalizeToLast(V r, V v, V vPrev);
+
+    /** The first {@code count} basis vectors on the host. */
+    double[][] basis(int count);
+
+    /** A Gaussian vector (host randomness, so host and device runs draw the same numbers). */
+    default V gaussian(SplittableRandom rng) {
+        return fromHost(Vectors.gaussian(dimension(), rng));
+    }
+}
