@@ -11,7 +11,9 @@
 // Launch: 64x64 tile of C per block, 256 threads (16x16), 4x4 outputs per thread spaced 16 apart (conflict-free
 // shared reads), k-tiles of 16 staged in shared memory; grid (ceil(N/64), ceil(M/64)). Tile loads coalesce along
 // whichever of rs/cs is 1.
-// Measured: not yet (first GPU run pending).
+// Measured: H200 (driver 580.159.04, CUDA 13.0), 2026-11-26, JMH TrainStepBench (depth 100, width 128, batch 256,
+// fp32): O(4) step 14.3 ms with this kernel, 6.9 ms with cuBLAS as the GEMM provider: this SIMT tile is about half
+// cuBLAS speed on these shapes; tensor-core tiles come with the GPU-speed issue.
 #include "common.cuh"
 
 #define EL_BM 64

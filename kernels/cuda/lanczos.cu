@@ -6,7 +6,8 @@
 // column k0 + k into partials[k gx + x]; lanczos_combine_f64 one thread per column adds its gx partials in order
 // (deterministic) into c; lanczos_update_f64 grid-stride over i, all count coefficients per element (w read and
 // written once per pass), one partial of |w|^2 per block, added on the host in block order.
-// Measured: not yet (first GPU run pending).
+// Measured: H200 (driver 580.159.04, CUDA 13.0), 2026-11-26: matches the CPU twin on every parity shape
+// (benchmarks/gpu/cuda-check.sh); no per-kernel timing yet (the op-family JMH benchmarks come with the GPU-speed issue).
 #include "common.cuh"
 
 extern "C" __global__ void lanczos_project_f64(const double* __restrict__ q, const double* __restrict__ w,

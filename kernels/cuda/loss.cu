@@ -12,7 +12,8 @@
 //   elementwise over classes*batch, grid blocksFor(classes*batch, 256).
 // One thread per sample keeps each sample's passes (max, sum, write) in registers with no block synchronization;
 // a thread's classes are contiguous, so neighbouring threads read `classes` elements apart and L1 serves the rest.
-// Measured: not yet (first GPU run pending).
+// Measured: H200 (driver 580.159.04, CUDA 13.0), 2026-11-26: matches the CPU twin on every parity shape
+// (benchmarks/gpu/cuda-check.sh); no per-kernel timing yet (the op-family JMH benchmarks come with the GPU-speed issue).
 #include "common.cuh"
 
 // The twin's label rule: an integer in [0, classes); -1 when the stored number is none (NaN fails every test).

@@ -11,7 +11,8 @@
 // Aliasing: a thread reads all of its unit before writing any of it, and reads element i again right before
 // writing element i, so in-place calls (gy == gz, rgy == rgz) are safe; no __restrict__, on purpose.
 // CPU twin: org.goldstone.backend.cpu.CpuNormAct. Launch: block 256, grid-stride over units (CudaNormAct).
-// Measured: not yet (first GPU run pending).
+// Measured: H200 (driver 580.159.04, CUDA 13.0), 2026-11-26: matches the CPU twin on every parity shape
+// (benchmarks/gpu/cuda-check.sh); no per-kernel timing yet (the op-family JMH benchmarks come with the GPU-speed issue).
 #include "common.cuh"
 #include "radial.cuh"
 

@@ -9,7 +9,8 @@
 // CPU twin: org.goldstone.backend.cpu.CpuOptim.  Launch: block 256, grid blocksFor(n, 256), grid-stride.
 // Every + - * goes through a _rn intrinsic: nvcc would otherwise contract a*b + c into an FMA, and with the same
 // order and the same rounding per operation (IEEE / and sqrt in double) the update is bit-identical to the twin.
-// Measured: not yet (first GPU run pending).
+// Measured: H200 (driver 580.159.04, CUDA 13.0), 2026-11-26: matches the CPU twin on every parity shape
+// (benchmarks/gpu/cuda-check.sh); no per-kernel timing yet (the op-family JMH benchmarks come with the GPU-speed issue).
 #include "common.cuh"
 
 template <typename T>

@@ -22,7 +22,8 @@
 //   lnstats: one block per column (grid-stride over columns), blockDim a multiple of 32 (<= 256), reductions over
 //   the rows with gs_block_sum. The backward passes first write per-column statistics (lnstats, fp64 scratch
 //   stats[0..4 cols): mean, inv, R{mean}, R{inv}), then the parameter gradients (lnparams), then G_y (layernorm).
-// Measured: not yet (first GPU run pending).
+// Measured: H200 (driver 580.159.04, CUDA 13.0), 2026-11-26: matches the CPU twin on every parity shape
+// (benchmarks/gpu/cuda-check.sh); no per-kernel timing yet (the op-family JMH benchmarks come with the GPU-speed issue).
 #include "common.cuh"
 
 // Ordinals of org.goldstone.layer.Activation; anything else is the identity, as in the enum's default branch.
