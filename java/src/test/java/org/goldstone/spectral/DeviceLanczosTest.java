@@ -73,11 +73,7 @@ class DeviceLanczosTest {
     void plantedSpectrumWithRestartsMatchesTheHostRun() {
         SplittableRandom rng = new SplittableRandom(35);
         int p = 30;
-        double[] lambda = new double[p];
-        for (int i = 0; i < p; i++) {
-            lambda[i] = i % 3 == 0 ? -1 : i % 3 == 1 ? 2 : 5;
-        }
-        ExplicitOperator a = ExplicitOperator.withSpectrum(lambda, rng);
+        ExplicitOperator a = ExplicitOperator.threeValued(p, rng);
         double[] start = Vectors.rademacher(p, rng);
         Lanczos.Options o = Lanczos.Options.of(12).withStart(start).withKeepBasis(true);
         try (Backend be = new CpuBackend(2)) {

@@ -22,6 +22,15 @@ final class ExplicitOperator implements SymmetricOperator {
         this.eigenvectors = eigenvectors;
     }
 
+    /** The spectrum {-1, 2, 5} repeated over p dimensions (every Krylov space is exhausted in 3 steps). */
+    static ExplicitOperator threeValued(int p, SplittableRandom rng) {
+        double[] lambda = new double[p];
+        for (int i = 0; i < p; i++) {
+            lambda[i] = i % 3 == 0 ? -1 : i % 3 == 1 ? 2 : 5;
+        }
+        return withSpectrum(lambda, rng);
+    }
+
     /** Q diag(lambda) Q^T with Q Haar-like orthogonal (QR of a Gaussian matrix), symmetrized exactly. */
     static ExplicitOperator withSpectrum(double[] lambda, SplittableRandom rng) {
         int p = lambda.length;

@@ -139,11 +139,8 @@ class LanczosTest {
     void breakdownAfterThreeStepsRestartsAndStaysCorrect() {
         SplittableRandom rng = new SplittableRandom(35);
         int p = 30;
-        double[] lambda = new double[p];
-        for (int i = 0; i < p; i++) {
-            lambda[i] = i % 3 == 0 ? -1 : i % 3 == 1 ? 2 : 5;
-        }
-        ExplicitOperator a = ExplicitOperator.withSpectrum(lambda, rng);
+        ExplicitOperator a = ExplicitOperator.threeValued(p, rng);
+        double[] lambda = a.spectrum;
         double[] start = Vectors.rademacher(p, rng);
         LanczosResult r = Lanczos.run(a, Lanczos.Options.of(12).withStart(start).withKeepBasis(true), rng);
         assertEquals(12, r.steps(), "steps");
