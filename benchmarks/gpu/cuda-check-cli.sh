@@ -4,7 +4,7 @@
 J=".gpu/jre/bin/java --add-modules jdk.incubator.vector -Djava.awt.headless=true"
 O=${OUT:-/tmp/gs-out}; mkdir -p "$O"
 timeout 240 $J -Xmx24g -jar .gpu/junit-console.jar execute --disable-banner --disable-ansi-colors \
-  --class-path .gpu/app.jar:.gpu/tests.jar --select-package org.goldstone.backend.cuda --include-tag cuda \
+  --class-path .gpu/app.jar:.gpu/tests.jar --select-package org.goldstone.backend --include-tag cuda \
   --details=tree > "$O/parity3.txt" 2>&1
 echo "parity exit $?"; grep -E 'tests (successful|failed|aborted)' "$O/parity3.txt"
 grep -A6 'CudaBackendTest' "$O/parity3.txt" | head -8; grep '✘' "$O/parity3.txt" | head -20

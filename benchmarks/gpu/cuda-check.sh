@@ -27,7 +27,7 @@ cat "$OUT/env.txt"
 
 step "parity suite" | tee "$OUT/parity.txt"
 timeout 300 $JAVA $JOPTS -Xmx24g -jar .gpu/junit-console.jar execute --disable-banner --disable-ansi-colors \
-    --class-path .gpu/app.jar:.gpu/tests.jar --select-package org.goldstone.backend.cuda --include-tag cuda \
+    --class-path .gpu/app.jar:.gpu/tests.jar --select-package org.goldstone.backend --include-tag cuda \
     --details=tree --reports-dir "$OUT/junit" >> "$OUT/parity.txt" 2>&1
 echo "parity exit: $?" >> "$OUT/parity.txt"
 grep -E 'tests (successful|failed|skipped|aborted)|parity exit' "$OUT/parity.txt"

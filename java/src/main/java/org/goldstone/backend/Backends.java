@@ -3,12 +3,15 @@ package org.goldstone.backend;
 import java.util.ArrayList;
 import java.util.List;
 import jcuda.CudaException;
+import org.goldstone.backend.opencl.ClBackend;
+import org.jocl.CLException;
 import org.goldstone.backend.cpu.CpuBackend;
 import org.goldstone.backend.cuda.CudaBackend;
 
 /**
  * Finds and opens backends by name. This is the only place that catches the native layer's link and driver errors
- * ({@link UnsatisfiedLinkError}, {@link NoClassDefFoundError}, {@link CudaException}) and turns them into a
+ * ({@link UnsatisfiedLinkError}, {@link NoClassDefFoundError}, {@link CudaException}, {@link CLException}) and turns
+ * them into a
  * one-line {@link BackendUnavailableException}; callers fall back to "cpu" where the user asked for "auto".
  */
 public final class Backends {
@@ -25,7 +28,8 @@ public final class Backends {
 
     /**
      * Opens a backend: "cpu", "cuda" (device 0) or "cuda:N", each cuda name optionally with "+cublas" (cuBLAS as the
-     * GEMM provider), or "auto" (the first of {@link #names()} that opens).
+     * GEMM provider), "opencl" (the first GPU, else the first device) or "opencl:N" (device N of all platforms), or
+     * "auto" (the first of {@link #names()} that opens).
      * Throws {@link BackendUnavailableException} with a one-line reason when it cannot.
      */
     public static Backend open(String name) {
@@ -35,13 +39,7 @@ public final class Backends {
         }
         String n = name.trim().toLowerCase(java.util.Locale.ROOT);
         if (n.equals("auto")) {
-            for (String candidate : names()) {
-                try {
-                    return open(candidate);
-                } catch (BackendUnavailableException e) {
-                    // next candidate; cpu always opens
-                }
-            }
+            return openAuto(new ArrayList<>());
         }
         if (n.equals("cpu")) {
             return new CpuBackend(Runtime.getRuntime().availableProcessors());
@@ -52,10 +50,37 @@ public final class Backends {
             return openCuda(device.equals("cuda") ? 0 : index(device), cublas);
         }
         if (n.equals("opencl") || n.startsWith("opencl:")) {
-            throw new BackendUnavailableException("opencl backend is not part of this build yet");
+            return openOpencl(n.equals("opencl") ? -1 : index(n));
         }
         throw new BackendUnavailableException("unknown backend '" + name + "': expected one of auto, "
                 + String.join(", ", names()) + " (cuda:N picks a device)");
+    }
+
+    /**
+     * The first of {@link #names()} that opens, an OpenCL device only when it is a GPU (OpenCL on the CPU, e.g.
+     * PoCL, is slower there than the cpu backend). {@code skipped} receives one reason per backend passed over.
+     */
+    public static Backend openAuto(List<String> skipped) {
+        for (String candidate : names()) {
+            Backend b;
+            try {
+                b = open(candidate);
+            } catch (BackendUnavailableException e) {
+                if (candidate.equals("cpu")) {
+                    throw e;
+                }
+                skipped.add(e.getMessage());
+                continue;
+            }
+            if (b instanceof ClBackend && !((ClBackend) b).device().gpu()) {
+                skipped.add("opencl: " + ((ClBackend) b).device().name() + " is not a GPU (the cpu backend is faster"
+                        + " there; --backend opencl uses it anyway)");
+                b.close();
+                continue;
+            }
+            return b;
+        }
+        throw new BackendUnavailableException("no backend could be opened");
     }
 
     private static int index(String n) {
@@ -99,6 +124,45 @@ public final class Backends {
         }
     }
 
+    /** Why JOCL's native layer failed to load in this process; null until it fails. */
+    private static volatile String openclLinkFailure;
+
+    private static Backend openOpencl(int index) {
+        if (openclLinkFailure != null) {
+            throw new BackendUnavailableException(openclLinkFailure);
+        }
+        try {
+            return ClBackend.open(index);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            openclLinkFailure = m.contains("libOpenCL")
+                    ? "opencl: libOpenCL.so.1 not found (no OpenCL ICD loader; apt-get install ocl-icd-libopencl1 and"
+                            + " a driver such as pocl-opencl-icd)"
+                    : "opencl: JOCL's JNI library could not be loaded: " + firstLine(m);
+            throw new BackendUnavailableException(openclLinkFailure, e);
+        } catch (CLException e) {
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            if (m.contains("CL_PLATFORM_NOT_FOUND_KHR") || m.contains("-1001")) {
+                throw new BackendUnavailableException("opencl: no OpenCL platform (the ICD loader found no driver;"
+                        + " install one, e.g. pocl-opencl-icd)", e);
+            }
+            throw new BackendUnavailableException("opencl: the driver refused: " + firstLine(m), e);
+        }
+    }
+
+    /** One line per OpenCL device, or the reason there is none. */
+    private static List<Probe> openclDevices() {
+        List<Probe> out = new ArrayList<>();
+        try {
+            for (ClBackend.Device d : ClBackend.devices()) {
+                out.add(new Probe("opencl:" + d.index(), true, d.describe()));
+            }
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError | CLException e) {
+            return out;                                     // open("opencl") below says why in one line
+        }
+        return out;
+    }
+
     private static String firstLine(String s) {
         if (s == null) {
             return "no message";
@@ -132,6 +196,7 @@ public final class Backends {
                 out.add(new Probe(name, false, e.getMessage()));
             }
         }
+        out.addAll(openclDevices());
         return out;
     }
 }

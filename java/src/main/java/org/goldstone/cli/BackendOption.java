@@ -48,20 +48,10 @@ final class BackendOption {
         if (!"auto".equalsIgnoreCase(name.trim())) {
             return Backends.open(name);
         }
-        StringBuilder skipped = new StringBuilder();
-        for (String candidate : Backends.names()) {
-            try {
-                Backend b = Backends.open(candidate);
-                out.println("backend : auto chose " + b.describe()
-                        + (skipped.length() > 0 ? " (" + skipped + ")" : ""));
-                return b;
-            } catch (BackendUnavailableException e) {
-                if (candidate.equals("cpu")) {
-                    throw e;
-                }
-                skipped.append(skipped.length() > 0 ? "; " : "").append(e.getMessage());
-            }
-        }
-        throw new BackendUnavailableException("no backend could be opened");
+        java.util.List<String> skipped = new java.util.ArrayList<>();
+        Backend b = Backends.openAuto(skipped);
+        out.println("backend : auto chose " + b.describe()
+                + (skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")"));
+        return b;
     }
 }

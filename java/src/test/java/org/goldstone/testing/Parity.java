@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.goldstone.backend.Backend;
+import org.goldstone.backend.BackendUnavailableException;
 import org.goldstone.backend.Backends;
 import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.cpu.CpuBackend;
@@ -22,9 +23,9 @@ import org.goldstone.tensor.DType;
  */
 public final class Parity {
     /** The backends parity tests run against the CPU reference. */
-    public static final List<String> ACCELERATORS = List.of("cuda");
+    public static final List<String> ACCELERATORS = List.of("cuda", "opencl");
     /** The GEMM providers the equivariant-matmul parity cases also run: the native kernels and cuBLAS. */
-    public static final List<String> GEMM_PROVIDERS = List.of("cuda", "cuda+cublas");
+    public static final List<String> GEMM_PROVIDERS = List.of("cuda", "cuda+cublas", "opencl");
 
     private static final Map<String, Backend> OPEN = new HashMap<>();
     private static final Map<String, String> REASONS = new HashMap<>();
@@ -61,12 +62,14 @@ public final class Parity {
         }
         String reason = REASONS.get(name);
         if (reason == null) {
-            reason = Backends.reason(name);
-            if (reason == null) {
-                OPEN.put(name, Backends.open(name));
-                return OPEN.get(name);
+            try {
+                b = Backends.open(name);
+                OPEN.put(name, b);
+                return b;
+            } catch (BackendUnavailableException e) {
+                reason = e.getMessage();
+                REASONS.put(name, reason);
             }
-            REASONS.put(name, reason);
         }
         assumeTrue(false, name + " unavailable: " + reason);
         throw new AssertionError("unreachable");

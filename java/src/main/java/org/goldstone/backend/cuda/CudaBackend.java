@@ -11,6 +11,8 @@ import static jcuda.driver.JCudaDriver.cuDeviceTotalMem;
 import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemFreeHost;
 import static jcuda.driver.JCudaDriver.cuMemHostAlloc;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
@@ -33,11 +35,14 @@ import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 import org.goldstone.backend.Backend;
 import org.goldstone.backend.BackendException;
 import org.goldstone.backend.BackendUnavailableException;
+import org.goldstone.backend.BlockPool;
 import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.EquivLinearOps;
 import org.goldstone.backend.KernelLaunchException;
@@ -68,7 +73,35 @@ public final class CudaBackend implements Backend {
     private final CUcontext context;
     private final CUstream stream;
     private final CudaModule module;
-    private final CudaMemoryPool pool = new CudaMemoryPool();
+    private final BlockPool<CUdeviceptr> pool = new BlockPool<>(new BlockPool.Device<>() {
+        @Override
+        public CUdeviceptr allocate(long bytes) {
+            CUdeviceptr p = new CUdeviceptr();
+            cuMemAlloc(p, bytes);
+            return p;
+        }
+
+        @Override
+        public void free(CUdeviceptr p) {
+            cuMemFree(p);
+        }
+
+        @Override
+        public boolean isOutOfMemory(RuntimeException e) {
+            return e instanceof CudaException && e.getMessage() != null
+                    && e.getMessage().contains(CUresult.stringFor(CUresult.CUDA_ERROR_OUT_OF_MEMORY));
+        }
+
+        @Override
+        public void synchronize() {
+            CudaBackend.this.synchronize();
+        }
+
+        @Override
+        public String name() {
+            return "cuda";
+        }
+    });
     private final String description;
     private final int multiprocessors;
     private final int computeMajor;
@@ -236,10 +269,10 @@ public final class CudaBackend implements Backend {
         }
         bind();
         long bytes = Math.max(1L, (long) elements * dtype.bytes());
-        CudaMemoryPool.Block block = pool.take(bytes, this::synchronize);
-        CudaBuffer b = new CudaBuffer(this, dtype, block.ptr(), elements);
+        BlockPool.Block<CUdeviceptr> block = pool.take(bytes);
+        CudaBuffer b = new CudaBuffer(this, dtype, block.handle(), elements);
         pool.track(b, block);
-        cuMemsetD8Async(block.ptr(), (byte) 0, bytes, stream);
+        cuMemsetD8Async(block.handle(), (byte) 0, bytes, stream);
         return b;
     }
 

@@ -7,7 +7,7 @@ import org.goldstone.tensor.DType;
 
 /**
  * A range of device memory: a pooled block (the root) or a view into one. Views keep their root reachable; when the
- * root becomes unreachable its block goes back to the backend's pool (see {@link CudaMemoryPool}).
+ * root becomes unreachable its block goes back to the backend's pool (see {@link org.goldstone.backend.BlockPool}).
  */
 public final class CudaBuffer implements DeviceBuffer {
     private final CudaBackend owner;

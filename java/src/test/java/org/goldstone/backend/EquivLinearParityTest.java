@@ -1,4 +1,4 @@
-package org.goldstone.backend.cuda;
+package org.goldstone.backend;
 
 import static org.goldstone.testing.Parity.assertClose;
 import static org.goldstone.testing.Parity.download;
@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * for both GEMM providers (native kernels, cuBLAS).
  */
 @Tag("cuda")
+@Tag("opencl")
 class EquivLinearParityTest {
     /** (m, n, kk): 1, odd primes, sizes that are not multiples of the 64-tile or the 16-deep k-tile. */
     private static final int[][] SHAPES = {

@@ -1,4 +1,4 @@
-package org.goldstone.backend.cuda;
+package org.goldstone.backend;
 
 import static org.goldstone.testing.Parity.assertClose;
 
@@ -34,6 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and so do an exact Hessian-vector product and 20 Lanczos Ritz values, for U(1), O(4) and a layer-normed tanh MLP.
  */
 @Tag("cuda")
+@Tag("opencl")
 class NetworkParityTest {
     private static final Split DATA = SyntheticTasks.rings(300, 100, 12, 4, 5);
 

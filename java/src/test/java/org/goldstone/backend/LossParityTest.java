@@ -1,4 +1,4 @@
-package org.goldstone.backend.cuda;
+package org.goldstone.backend;
 
 import static org.goldstone.testing.Parity.assertClose;
 import static org.goldstone.testing.Parity.download;
@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * near 0, of order 1, of order 1e3 (the max-shifted log-sum-exp) and small integers (argmax ties, first wins).
  */
 @Tag("cuda")
+@Tag("opencl")
 class LossParityTest {
     /** How the logits are drawn. */
     enum Regime { NEAR_ZERO, UNIT, LARGE, TIES }

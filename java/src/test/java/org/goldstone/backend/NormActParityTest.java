@@ -1,4 +1,4 @@
-package org.goldstone.backend.cuda;
+package org.goldstone.backend;
 
 import static org.goldstone.testing.Parity.assertClose;
 import static org.goldstone.testing.Parity.download;
@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * backward (also in place, gy == gz, which the contract allows), ropBackward and both outputs of backwardAndRop.
  */
 @Tag("cuda")
+@Tag("opencl")
 class NormActParityTest {
     private static final double[] SCALES = {1e-3, 1.0, 1e3};
     private static final String[] PASSES = {"fwd z", "bwd G_y", "bwd in place G_y", "rop R{G_y}", "bwdrop G_y",

@@ -1,4 +1,4 @@
-package org.goldstone.backend.cuda;
+package org.goldstone.backend;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * of unit size, very large, and (layer norm) with a large offset, where y - mean cancels.
  */
 @Tag("cuda")
+@Tag("opencl")
 class PointwiseParityTest {
     private static final int[] ROWS = {1, 37, 300};
     private static final int[] COLS = {1, 5, 257};

@@ -1,4 +1,4 @@
-package org.goldstone.backend.cuda;
+package org.goldstone.backend;
 
 import static org.goldstone.testing.Parity.assertClose;
 import static org.goldstone.testing.Parity.download;
@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * compared, so a wrong bias correction at any t shows.
  */
 @Tag("cuda")
+@Tag("opencl")
 class OptimParityTest {
     private static final int STEPS = 3;
 

@@ -1,4 +1,4 @@
-package org.goldstone.backend.cuda;
+package org.goldstone.backend;
 
 import static org.goldstone.testing.Parity.assertClose;
 import static org.goldstone.testing.Parity.download;
@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** lanczos kernels (project, combine, update) against CpuLanczos, including column counts that need chunking. */
 @Tag("cuda")
+@Tag("opencl")
 class LanczosParityTest {
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();

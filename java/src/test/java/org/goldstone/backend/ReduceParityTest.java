@@ -1,4 +1,4 @@
-package org.goldstone.backend.cuda;
+package org.goldstone.backend;
 
 import static org.goldstone.testing.Parity.assertClose;
 import static org.goldstone.testing.Parity.download;
@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** reduce kernels against CpuReduce, on lengths 1, odd primes, non-multiples of the block and a million+. */
 @Tag("cuda")
+@Tag("opencl")
 class ReduceParityTest {
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
