@@ -6,7 +6,7 @@
 //                every product; in cancelling expressions an FMA moves results by far more than an ulp)
 //   GS_NAN       a quiet NaN
 #pragma once
-#ifdef __OPENCL_VERSION__
+#if defined(__OPENCL_VERSION__) || defined(__OPENCL_C_VERSION__)
 #pragma OPENCL FP_CONTRACT OFF
 #define GS_FN inline
 #define gs_real acc_t

@@ -77,9 +77,9 @@ GS_FN gs_real gs_radial_dh(int profile, gs_real q, gs_real a, gs_real b) {
             return a * s * (1.0 - s);
         }
         case GS_RADIAL_MODRELU:
-            return 1.0 + b / sqrt(q) > 0.0 ? -0.5 * b * pow(q, -1.5) : 0.0;
+            return 1.0 + b / sqrt(q) > 0.0 ? -0.5 * b * pow(q, (gs_real)-1.5) : 0.0;
         case GS_RADIAL_PHASE:
-            return -0.5 * pow(q, -1.5);
+            return -0.5 * pow(q, (gs_real)-1.5);
         case GS_RADIAL_CUBIC:
             return -1.0;
         default:
@@ -90,7 +90,7 @@ GS_FN gs_real gs_radial_dh(int profile, gs_real q, gs_real a, gs_real b) {
 GS_FN gs_real gs_radial_d2h(int profile, gs_real q, gs_real a, gs_real b) {
     switch (profile) {
         case GS_RADIAL_ALG:
-            return 0.75 * pow(1.0 + q, -2.5);
+            return 0.75 * pow((gs_real)1.0 + q, (gs_real)-2.5);
         case GS_RADIAL_RTANH: {
             if (q < GS_RADIAL_SERIES_Q) {
                 return 4.0 / 15 + GS_MUL(q, -34.0 / 105 + GS_MUL(q, 248.0 / 945 + GS_MUL(q, -5528.0 / 31185
@@ -100,16 +100,16 @@ GS_FN gs_real gs_radial_d2h(int profile, gs_real q, gs_real a, gs_real b) {
             const gs_real t = tanh(r);
             const gs_real s = 1.0 - GS_MUL(t, t);
             // Java: (-2 t s r r - 3 (r s - t)) / (4 r^5), left to right
-            return (GS_MUL(-2.0 * t * s * r, r) - GS_MUL(3.0, GS_MUL(r, s) - t)) / (4.0 * pow(r, 5.0));
+            return (GS_MUL(-2.0 * t * s * r, r) - GS_MUL(3.0, GS_MUL(r, s) - t)) / (4.0 * pow(r, (gs_real)5.0));
         }
         case GS_RADIAL_GATE: {
             const gs_real s = gs_radial_sigmoid(GS_MUL(a, q) + b);
             return a * a * s * (1.0 - s) * (1.0 - GS_MUL(2.0, s));
         }
         case GS_RADIAL_MODRELU:
-            return 1.0 + b / sqrt(q) > 0.0 ? 0.75 * b * pow(q, -2.5) : 0.0;
+            return 1.0 + b / sqrt(q) > 0.0 ? 0.75 * b * pow(q, (gs_real)-2.5) : 0.0;
         case GS_RADIAL_PHASE:
-            return 0.75 * pow(q, -2.5);
+            return 0.75 * pow(q, (gs_real)-2.5);
         case GS_RADIAL_CUBIC:
             return 0.0;
         default:

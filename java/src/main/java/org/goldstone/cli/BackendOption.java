@@ -9,8 +9,9 @@ import picocli.CommandLine.Option;
 /** The {@code --backend} option every computing command shares (a picocli mixin). */
 final class BackendOption {
     @Option(names = "--backend", paramLabel = "NAME",
-            description = "auto, cpu, cuda or cuda:N. auto prefers cuda and says what it chose; a named backend that"
-                    + " cannot open is an error. Default: ${DEFAULT-VALUE}")
+            description = "auto, cpu, cuda, cuda:N, opencl or opencl:N (`devices` lists them). auto prefers cuda, then"
+                    + " an OpenCL GPU, then cpu, and says what it chose; a named backend that cannot open is an error."
+                    + " Default: ${DEFAULT-VALUE}")
     String backend = "auto";
 
     @Option(names = "--gemm", paramLabel = "PROVIDER",

@@ -165,13 +165,13 @@ public final class ClBackend implements Backend {
                 return "opencl";
             }
         });
-        this.equivLinear = null;
-        this.normAct = null;
-        this.pointwise = null;
-        this.loss = null;
-        this.optim = null;
-        this.reduce = null;
-        this.lanczos = null;
+        this.equivLinear = new ClEquivLinear(this);
+        this.normAct = new ClNormAct(this);
+        this.pointwise = new ClPointwise(this);
+        this.loss = new ClLoss(this);
+        this.optim = new ClOptim(this);
+        this.reduce = new ClReduce(this);
+        this.lanczos = new ClLanczos(this);
     }
 
     /**
@@ -256,7 +256,7 @@ public final class ClBackend implements Backend {
         return info.fp64();
     }
 
-    private void open() {
+    void ensureOpen() {
         if (closed) {
             throw new BackendException("opencl backend is closed");
         }
@@ -264,7 +264,7 @@ public final class ClBackend implements Backend {
 
     @Override
     public DeviceBuffer allocate(DType dtype, int elements) {
-        open();
+        ensureOpen();
         if (elements < 0) {
             throw new BackendException("allocate: expected a non-negative length, found " + elements);
         }
@@ -347,7 +347,7 @@ public final class ClBackend implements Backend {
 
     /** A blocking transfer between the host array at {@code host} and the view {@code b}. */
     private void transfer(boolean toDevice, ClBuffer b, Pointer host) {
-        open();
+        ensureOpen();
         try {
             if (toDevice) {
                 clEnqueueWriteBuffer(queue, b.mem(), true, b.byteOffset(), b.bytes(), host, 0, null, null);
@@ -425,7 +425,7 @@ public final class ClBackend implements Backend {
     }
 
     void launch(String name, long[] argSizes, Pointer[] args, long[] global, long[] local) {
-        open();
+        ensureOpen();
         cl_kernel k = lookup(name);
         try {
             for (int a = 0; a < args.length; a++) {
@@ -454,7 +454,7 @@ public final class ClBackend implements Backend {
 
     @Override
     public void synchronize() {
-        open();
+        ensureOpen();
         try {
             clFinish(queue);
         } catch (CLException e) {

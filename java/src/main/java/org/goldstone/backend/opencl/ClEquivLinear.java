@@ -1,9 +1,139 @@
 package org.goldstone.backend.opencl;
 
+import org.goldstone.backend.BackendException;
+import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.EquivLinearOps;
+import org.goldstone.tensor.DType;
 
-/** Launchers of the EquivLinear family (being written). */
-abstract class ClEquivLinear implements EquivLinearOps {
+/**
+ * Launches the {@code equiv_linear} kernels (kernels/opencl/equiv_linear.cl). Each operand is passed as (buffer,
+ * row stride, column stride[, offset of the imaginary part]); the strides encode transposes, the planar complex
+ * weights and the k = 2 unit layout of U(1) activations, so one real and one complex kernel serve every case (the
+ * same mapping as {@code CudaEquivLinear}). Twin: {@code CpuEquivLinear}.
+ */
+final class ClEquivLinear implements EquivLinearOps {
+    private static final int TILE = 64;
+    /** Items per work-group side: 16 x 16 items, each computing a 4 x 4 micro-tile of the 64 x 64 tile. */
+    private static final int SIDE = 16;
+    private final ClBackend be;
+
     ClEquivLinear(ClBackend be) {
+        this.be = be;
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int kk,
+                     DeviceBuffer a, DeviceBuffer b, double beta, DeviceBuffer c) {
+        DType dt = check("gemm", a, (long) m * kk, b, (long) kk * n, c, (long) m * n, beta);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        be.kernel("equiv_linear_gemm", dt)
+                .i(m)                                      // int m
+                .i(n)                                      // int n
+                .i(kk)                                     // int kk
+                .buf(a)                                    // const real_t* a, int aOff
+                .l(transA ? kk : 1)                        // long aRs: A(i, p) at i*aRs + p*aCs
+                .l(transA ? 1 : m)                         // long aCs
+                .buf(b)                                    // const real_t* b, int bOff
+                .l(transB ? n : 1)                         // long bRs: B(p, j) at p*bRs + j*bCs
+                .l(transB ? 1 : kk)                        // long bCs
+                .d(beta)                                   // acc_t beta
+                .buf(c)                                    // real_t* c, int cOff
+                .l(1)                                      // long cRs
+                .l(m)                                      // long cCs
+                .groups2(tiles(n), tiles(m), SIDE, SIDE)
+                .run();
+    }
+
+    @Override
+    public void complexForward(int m, int n, int batch, DeviceBuffer w, DeviceBuffer z, double beta, DeviceBuffer y) {
+        // Y(i, b) = sum_p W(i, p) Z(p, b): W planar m x n, Z and Y in the k = 2 unit layout
+        DType dt = check("complexForward", w, 2L * m * n, z, 2L * n * batch, y, 2L * m * batch, beta);
+        cgemm(dt, m, batch, n,
+                w, 1, m, (long) m * n, 1.0,
+                z, 1, 2L * n, n, 1.0,
+                beta, y, 1, 2L * m, m);
+    }
+
+    @Override
+    public void complexBackwardData(int m, int n, int batch, DeviceBuffer w, DeviceBuffer gy, double beta,
+                                    DeviceBuffer gz) {
+        // G_Z(p, b) = sum_i conj(W(i, p)) G_Y(i, b): A(p, i) = conj W at i + p*m, so rs = m, cs = 1
+        DType dt = check("complexBackwardData", w, 2L * m * n, gy, 2L * m * batch, gz, 2L * n * batch, beta);
+        cgemm(dt, n, batch, m,
+                w, m, 1, (long) m * n, -1.0,
+                gy, 1, 2L * m, m, 1.0,
+                beta, gz, 1, 2L * n, n);
+    }
+
+    @Override
+    public void complexBackwardWeight(int m, int n, int batch, DeviceBuffer gy, DeviceBuffer z, double beta,
+                                      DeviceBuffer gw) {
+        // G_W(i, p) = sum_b G_Y(i, b) conj(Z(p, b)): B(b, p) = conj Z at p + 2b*n, so rs = 2n, cs = 1
+        DType dt = check("complexBackwardWeight", gy, 2L * m * batch, z, 2L * n * batch, gw, 2L * m * n, beta);
+        cgemm(dt, m, n, batch,
+                gy, 1, 2L * m, m, 1.0,
+                z, 2L * n, 1, n, -1.0,
+                beta, gw, 1, m, (long) m * n);
+    }
+
+    private void cgemm(DType dt, int rows, int cols, int inner,
+                       DeviceBuffer a, long aRs, long aCs, long aIm, double aSign,
+                       DeviceBuffer b, long bRs, long bCs, long bIm, double bSign,
+                       double beta, DeviceBuffer c, long cRs, long cCs, long cIm) {
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        be.kernel("equiv_linear_cgemm", dt)
+                .i(rows)                                   // int m
+                .i(cols)                                   // int n
+                .i(inner)                                  // int kk
+                .buf(a)                                    // const real_t* a, int aOff
+                .l(aRs)                                    // long aRs
+                .l(aCs)                                    // long aCs
+                .l(aIm)                                    // long aIm: imaginary part offset
+                .d(aSign)                                  // acc_t aSign: -1 conjugates A
+                .buf(b)                                    // const real_t* b, int bOff
+                .l(bRs)                                    // long bRs
+                .l(bCs)                                    // long bCs
+                .l(bIm)                                    // long bIm
+                .d(bSign)                                  // acc_t bSign
+                .d(beta)                                   // acc_t beta
+                .buf(c)                                    // real_t* c, int cOff
+                .l(cRs)                                    // long cRs
+                .l(cCs)                                    // long cCs
+                .l(cIm)                                    // long cIm
+                .groups2(tiles(cols), tiles(rows), SIDE, SIDE)
+                .run();
+    }
+
+    private static int tiles(int size) {
+        return (size + TILE - 1) / TILE;
+    }
+
+    private DType check(String op, DeviceBuffer a, long aLen, DeviceBuffer b, long bLen, DeviceBuffer c, long cLen,
+                        double beta) {
+        require(op, "A", a, aLen);
+        require(op, "B", b, bLen);
+        require(op, "C", c, cLen);
+        if (beta != 0.0 && beta != 1.0) {
+            throw new BackendException(op + ": expected beta 0 or 1, found " + beta);
+        }
+        if (a.dtype() != b.dtype() || a.dtype() != c.dtype()) {
+            throw new BackendException(op + ": expected one dtype for all operands, found " + a.dtype() + ", "
+                    + b.dtype() + ", " + c.dtype());
+        }
+        ClBuffer.of(a, be);
+        ClBuffer.of(b, be);
+        ClBuffer.of(c, be);
+        return a.dtype();
+    }
+
+    private static void require(String op, String name, DeviceBuffer x, long expected) {
+        if (x.length() != expected) {
+            throw new BackendException(op + ": expected " + name + " of " + expected + " elements, found "
+                    + x.length());
+        }
     }
 }

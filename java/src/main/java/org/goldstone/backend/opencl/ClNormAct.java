@@ -1,9 +1,136 @@
 package org.goldstone.backend.opencl;
 
+import org.goldstone.backend.BackendException;
+import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.NormActOps;
+import org.goldstone.layer.Radial;
+import org.goldstone.tensor.DType;
+import org.goldstone.tensor.UnitShape;
 
-/** Launchers of the NormAct family (being written). */
-abstract class ClNormAct implements NormActOps {
+/**
+ * Launchers of the norm_act family ({@code kernels/opencl/norm_act.cl}): one work-item per unit, work-groups of
+ * 256, grid-stride over the channels*batch units. Validates lengths and dtypes here, as the CPU twin
+ * {@code CpuNormAct} does; the kernels trust them.
+ */
+final class ClNormAct implements NormActOps {
+    private static final int THREADS = 256;
+
+    private final ClBackend be;
+
     ClNormAct(ClBackend be) {
+        this.be = be;
+    }
+
+    @Override
+    public void forward(Radial radial, DeviceBuffer y, DeviceBuffer z, UnitShape s) {
+        check(y, s, "y");
+        check(z, s, "z");
+        DType dtype = sameDtype(y, z);
+        be.kernel("norm_act_fwd", dtype)
+                .buf(y)                                   // const real_t* y, int y_off
+                .buf(z)                                   // real_t* z, int z_off
+                .i(s.channels())                          // int channels
+                .i(s.units())                             // int units
+                .i(s.k())                                 // int k
+                .i(radial.profile().ordinal())            // int profile
+                .d(radial.a())                            // acc_t ca
+                .d(radial.b())                            // acc_t cb
+                .over(s.units(), THREADS)
+                .run();
+    }
+
+    @Override
+    public void backward(Radial radial, DeviceBuffer y, DeviceBuffer gz, DeviceBuffer gy, UnitShape s) {
+        check(y, s, "y");
+        check(gz, s, "G_z");
+        check(gy, s, "G_y");
+        DType dtype = sameDtype(y, gz, gy);
+        be.kernel("norm_act_bwd", dtype)
+                .buf(y)                                   // const real_t* y, int y_off
+                .buf(gz)                                  // const real_t* gz, int gz_off
+                .buf(gy)                                  // real_t* gy, int gy_off (may alias gz)
+                .i(s.channels())                          // int channels
+                .i(s.units())                             // int units
+                .i(s.k())                                 // int k
+                .i(radial.profile().ordinal())            // int profile
+                .d(radial.a())                            // acc_t ca
+                .d(radial.b())                            // acc_t cb
+                .over(s.units(), THREADS)
+                .run();
+    }
+
+    @Override
+    public void ropBackward(Radial radial, DeviceBuffer y, DeviceBuffer ry, DeviceBuffer gz, DeviceBuffer rgz,
+                            DeviceBuffer rgy, UnitShape s) {
+        check(y, s, "y");
+        check(ry, s, "R{y}");
+        check(gz, s, "G_z");
+        check(rgz, s, "R{G_z}");
+        check(rgy, s, "R{G_y}");
+        DType dtype = sameDtype(y, ry, gz, rgz, rgy);
+        be.kernel("norm_act_rop", dtype)
+                .buf(y)                                   // const real_t* y, int y_off
+                .buf(ry)                                  // const real_t* ry, int ry_off
+                .buf(gz)                                  // const real_t* gz, int gz_off
+                .buf(rgz)                                 // const real_t* rgz, int rgz_off
+                .buf(rgy)                                 // real_t* rgy, int rgy_off (may alias rgz)
+                .i(s.channels())                          // int channels
+                .i(s.units())                             // int units
+                .i(s.k())                                 // int k
+                .i(radial.profile().ordinal())            // int profile
+                .d(radial.a())                            // acc_t ca
+                .d(radial.b())                            // acc_t cb
+                .over(s.units(), THREADS)
+                .run();
+    }
+
+    @Override
+    public void backwardAndRop(Radial radial, DeviceBuffer y, DeviceBuffer ry, DeviceBuffer gz, DeviceBuffer rgz,
+                               DeviceBuffer gy, DeviceBuffer rgy, UnitShape s) {
+        if (gy == null) {                                 // as the twin: without G_y this is ropBackward
+            ropBackward(radial, y, ry, gz, rgz, rgy, s);
+            return;
+        }
+        check(gy, s, "G_y");
+        check(y, s, "y");
+        check(ry, s, "R{y}");
+        check(gz, s, "G_z");
+        check(rgz, s, "R{G_z}");
+        check(rgy, s, "R{G_y}");
+        DType dtype = sameDtype(y, ry, gz, rgz, gy, rgy);
+        be.kernel("norm_act_bwdrop", dtype)
+                .buf(y)                                   // const real_t* y, int y_off
+                .buf(ry)                                  // const real_t* ry, int ry_off
+                .buf(gz)                                  // const real_t* gz, int gz_off
+                .buf(rgz)                                 // const real_t* rgz, int rgz_off
+                .buf(gy)                                  // real_t* gy, int gy_off
+                .buf(rgy)                                 // real_t* rgy, int rgy_off
+                .i(s.channels())                          // int channels
+                .i(s.units())                             // int units
+                .i(s.k())                                 // int k
+                .i(radial.profile().ordinal())            // int profile
+                .d(radial.a())                            // acc_t ca
+                .d(radial.b())                            // acc_t cb
+                .over(s.units(), THREADS)
+                .run();
+    }
+
+    private static void check(DeviceBuffer buf, UnitShape s, String what) {
+        if (buf.length() != s.elements()) {
+            throw new BackendException("norm_act: expected " + what + " with " + s.elements() + " elements ("
+                    + s.channels() + "x" + s.batch() + "x" + s.k() + "), found " + buf.length());
+        }
+    }
+
+    /** The one dtype of all buffers; the kernels are built per dtype and read every buffer as it. */
+    private static DType sameDtype(DeviceBuffer... bufs) {
+        DType dtype = bufs[0].dtype();
+        for (DeviceBuffer b : bufs) {
+            if (b.dtype() != dtype) {
+                throw new BackendException("norm_act: expected one dtype for all buffers, found " + dtype + " and "
+                        + b.dtype());
+            }
+        }
+        return dtype;
     }
 }

@@ -31,9 +31,9 @@ import org.jocl.cl_program;
 /**
  * The OpenCL kernels of every op family as one program per element type, built from the sources embedded in the jar
  * ({@code goldstone/kernels/opencl}: common.h, the shared {@code common/*.h} and one {@code .cl} per family, in that
- * order, their {@code #include} lines dropped because everything is one translation unit). A built program's binary
- * is cached per device and source under {@code ~/.cache/goldstone/opencl} (or {@code -Dgoldstone.opencl.cache=DIR}),
- * so a device compiles each version of the kernels once.
+ * order, their {@code #include} and {@code #pragma once} lines dropped: everything is one translation unit). A built
+ * program's binary is cached per device and source under {@code ~/.cache/goldstone/opencl} (or
+ * {@code -Dgoldstone.opencl.cache=DIR}), so a device compiles each version of the kernels once.
  */
 final class ClProgram {
     /** The op families, in build order. */
@@ -54,9 +54,7 @@ final class ClProgram {
             sb.append(read(ROOT + "common/" + h));
         }
         for (String f : FAMILIES) {
-            if (ClProgram.class.getClassLoader().getResource(ROOT + "opencl/" + f + ".cl") != null) {
-                sb.append(read(ROOT + "opencl/" + f + ".cl"));
-            }
+            sb.append(read(ROOT + "opencl/" + f + ".cl"));
         }
         return sb.toString();
     }
@@ -68,7 +66,8 @@ final class ClProgram {
             }
             StringBuilder sb = new StringBuilder("// ---- ").append(resource).append('\n');
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n", -1)) {
-                sb.append(line.startsWith("#include \"") ? "// (one translation unit) " + line : line).append('\n');
+                boolean drop = line.startsWith("#include \"") || line.startsWith("#pragma once");
+                sb.append(drop ? "// (one translation unit) " + line : line).append('\n');
             }
             return sb.toString();
         } catch (IOException e) {
