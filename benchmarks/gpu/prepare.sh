@@ -20,7 +20,8 @@ for a in org/openjdk/jmh/jmh-core/1.37/jmh-core-1.37.jar net/sf/jopt-simple/jopt
          org/apache/commons/commons-math3/3.6.1/commons-math3-3.6.1.jar; do
     cp ~/.m2/repository/$a .gpu-extra/
 done
-cp benchmarks/gpu/cuda-check.sh benchmarks/gpu/cuda-check-cli.sh .gpu-extra/
+cp benchmarks/gpu/*.sh .gpu-extra/
 ../shared/gpu-kit/pack java/target/goldstone.jar jdk.incubator.vector,java.desktop,jdk.management,jdk.zipfs
 strip --strip-unneeded .gpu/jre/lib/server/libjvm.so      # symbols are not needed there: 4 MB less to send
+rm -f .gpu/jre/lib/libawt_xawt.so .gpu/jre/lib/libsplashscreen.so .gpu/jre/lib/libjsound.so  # headless: no X11
 du -sh .gpu .gpu/* | sort -h | tail -8
