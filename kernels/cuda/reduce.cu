@@ -1,7 +1,8 @@
 // reduce.cu: BLAS-1 over flat buffers (the parameter vector, its gradient, Lanczos vectors).
 //   dot = sum_i x_i y_i and sumsq = sum_i x_i^2, accumulated in double: one partial per block, summed on the host in
 //   block order (deterministic for a given grid); axpy y += alpha x and scale x *= alpha computed in double and
-//   rounded once to T (as the CPU twin does); fill; convert between f32 and f64; the first non-finite index.
+//   rounded once to T (as the CPU twin does); fill; convert between f32 and f64; the first non-finite index (two
+//   partials per block).
 // Layout: contiguous vectors of n elements.
 // CPU twin: org.goldstone.backend.cpu.CpuReduce.
 // Launch: 256 threads, grid-stride; reductions use at most CudaBackend.MAX_PARTIALS blocks (4 per SM).
@@ -42,7 +43,9 @@ __device__ void reduce_fill_body(T* __restrict__ x, double value, int n) {
     GS_GRID_STRIDE(i, n) x[i] = (T)value;
 }
 
-// Smallest index i with x[i] not finite, per block, as a double (exact below 2^53); +inf when none.
+// Smallest index i with x[i] not finite, per block, as two exact parts i >> 12 and i & 4095 in partials[2b] and
+// partials[2b + 1] (+inf in the first when the block found none): the same layout as reduce.cl, whose partials are
+// float on a device without fp64, where one float could not hold an index above 2^24.
 template <typename T>
 __device__ void reduce_nonfinite_body(const T* __restrict__ x, double* __restrict__ partials, int n) {
     double first = INFINITY;
@@ -50,7 +53,11 @@ __device__ void reduce_nonfinite_body(const T* __restrict__ x, double* __restric
         if (!isfinite((double)x[i])) { first = (double)i; break; }   // later i of this thread are larger
     }
     first = -gs_block_max(-first);
-    if (threadIdx.x == 0) partials[blockIdx.x] = first;
+    if (threadIdx.x == 0) {
+        const long i = isinf(first) ? 0 : (long)first;
+        partials[2 * blockIdx.x] = isinf(first) ? INFINITY : (double)(i >> 12);
+        partials[2 * blockIdx.x + 1] = (double)(i & 4095);
+    }
 }
 
 #define REDUCE_KERNELS(T, SUF)                                                                                \

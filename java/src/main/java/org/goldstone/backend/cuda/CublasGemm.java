@@ -14,6 +14,7 @@ import jcuda.jcublas.cublasHandle;
 import jcuda.runtime.cudaStream_t;
 import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.KernelLaunchException;
+import org.goldstone.backend.device.GemmProvider;
 import org.goldstone.tensor.DType;
 
 /**
@@ -22,7 +23,7 @@ import org.goldstone.tensor.DType;
  * each on the planar weights and the k = 2 unit layout (leading dimension 2 x rows, imaginary rows offset by rows).
  * Default math mode (no TF32), so the fp32 path is exact fp32 like the native kernels.
  */
-final class CublasGemm implements AutoCloseable {
+final class CublasGemm implements GemmProvider, AutoCloseable {
     private final CudaBackend be;
     private final cublasHandle handle = new cublasHandle();
     private final String variant;
@@ -34,12 +35,14 @@ final class CublasGemm implements AutoCloseable {
         cublasSetStream(handle, new cudaStream_t(be.stream()));
     }
 
-    String variant() {
+    @Override
+    public String variant() {
         return variant;
     }
 
     /** C = alpha op(A) op(B) + beta C on views given as (buffer, element offset, leading dimension). */
-    void gemm(DType dt, boolean transA, boolean transB, int m, int n, int kk, double alpha,
+    @Override
+    public void gemm(DType dt, boolean transA, boolean transB, int m, int n, int kk, double alpha,
               DeviceBuffer a, long aOff, int lda, DeviceBuffer b, long bOff, int ldb, double beta,
               DeviceBuffer c, long cOff, int ldc) {
         if (m == 0 || n == 0) {
@@ -68,7 +71,8 @@ final class CublasGemm implements AutoCloseable {
     }
 
     /** Y = W Z + beta Y: Yr = Wr Zr - Wi Zi, Yi = Wr Zi + Wi Zr. */
-    void complexForward(DType dt, int m, int n, int batch, DeviceBuffer w, DeviceBuffer z, double beta,
+    @Override
+    public void complexForward(DType dt, int m, int n, int batch, DeviceBuffer w, DeviceBuffer z, double beta,
                         DeviceBuffer y) {
         long mn = (long) m * n;
         gemm(dt, false, false, m, batch, n, 1, w, 0, m, z, 0, 2 * n, beta, y, 0, 2 * m);
@@ -78,7 +82,8 @@ final class CublasGemm implements AutoCloseable {
     }
 
     /** G_Z = W^H G_Y + beta G_Z: Re = Wr^T Gr + Wi^T Gi, Im = Wr^T Gi - Wi^T Gr. */
-    void complexBackwardData(DType dt, int m, int n, int batch, DeviceBuffer w, DeviceBuffer gy, double beta,
+    @Override
+    public void complexBackwardData(DType dt, int m, int n, int batch, DeviceBuffer w, DeviceBuffer gy, double beta,
                              DeviceBuffer gz) {
         long mn = (long) m * n;
         gemm(dt, true, false, n, batch, m, 1, w, 0, m, gy, 0, 2 * m, beta, gz, 0, 2 * n);
@@ -88,7 +93,8 @@ final class CublasGemm implements AutoCloseable {
     }
 
     /** G_W = G_Y Z^H + beta G_W: Re = Gr Zr^T + Gi Zi^T, Im = Gi Zr^T - Gr Zi^T (planar). */
-    void complexBackwardWeight(DType dt, int m, int n, int batch, DeviceBuffer gy, DeviceBuffer z, double beta,
+    @Override
+    public void complexBackwardWeight(DType dt, int m, int n, int batch, DeviceBuffer gy, DeviceBuffer z, double beta,
                                DeviceBuffer gw) {
         long mn = (long) m * n;
         gemm(dt, false, true, m, n, batch, 1, gy, 0, 2 * m, z, 0, 2 * n, beta, gw, 0, m);

@@ -15,6 +15,7 @@ import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemFreeHost;
 import static jcuda.driver.JCudaDriver.cuMemHostAlloc;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemsetD8Async;
@@ -52,6 +53,15 @@ import org.goldstone.backend.NormActOps;
 import org.goldstone.backend.OptimOps;
 import org.goldstone.backend.PointwiseOps;
 import org.goldstone.backend.ReduceOps;
+import org.goldstone.backend.device.DeviceEquivLinear;
+import org.goldstone.backend.device.DeviceLanczos;
+import org.goldstone.backend.device.DeviceLoss;
+import org.goldstone.backend.device.DeviceNormAct;
+import org.goldstone.backend.device.DeviceOptim;
+import org.goldstone.backend.device.DevicePointwise;
+import org.goldstone.backend.device.DeviceReduce;
+import org.goldstone.backend.device.KernelLaunch;
+import org.goldstone.backend.device.Kernels;
 import org.goldstone.tensor.DType;
 
 /**
@@ -116,16 +126,85 @@ public final class CudaBackend implements Backend {
     private Thread boundThread;
     private boolean closed;
 
-    private final CudaEquivLinear equivLinear;
-    private final CudaNormAct normAct;
-    private final CudaPointwise pointwise;
-    private final CudaLoss loss;
-    private final CudaOptim optim;
-    private final CudaReduce reduce;
-    private final CudaLanczos lanczos;
+    private final DeviceEquivLinear equivLinear;
+    private final DeviceNormAct normAct;
+    private final DevicePointwise pointwise;
+    private final DeviceLoss loss;
+    private final DeviceOptim optim;
+    private final DeviceReduce reduce;
+    private final DeviceLanczos lanczos;
 
     /** The cuBLAS GEMM provider, or null when the native kernels serve every GEMM. */
     private final CublasGemm cublas;
+
+    /** This backend as the shared launchers see it. */
+    private final Kernels kernels = new Kernels() {
+        @Override
+        public Backend backend() {
+            return CudaBackend.this;
+        }
+
+        @Override
+        public KernelLaunch kernel(String familyPass, DType dtype) {
+            return CudaBackend.this.kernel(familyPass, dtype);
+        }
+
+        @Override
+        public KernelLaunch kernel(String fullName) {
+            return CudaBackend.this.kernel(fullName);
+        }
+
+        @Override
+        public int blocksFor(long work, int threads) {
+            return CudaBackend.this.blocksFor(work, threads);
+        }
+
+        @Override
+        public int reductionBlocks(long work, int threads) {
+            return CudaBackend.this.reductionBlocks(work, threads);
+        }
+
+        @Override
+        public DType accDtype() {
+            return DType.F64;
+        }
+
+        @Override
+        public void copySameDtype(DeviceBuffer src, DeviceBuffer dst) {
+            CudaBuffer s = CudaBuffer.of(src, CudaBackend.this), d = CudaBuffer.of(dst, CudaBackend.this);
+            bind();
+            try {
+                cuMemcpyDtoDAsync(d.pointer(), s.pointer(), s.bytes(), stream);
+            } catch (CudaException e) {
+                throw asyncError("device-to-device copy of " + s.bytes() + " bytes", e);
+            }
+        }
+
+        @Override
+        public int maxPartials() {
+            return MAX_PARTIALS;
+        }
+
+        @Override
+        public DeviceBuffer partials() {
+            return CudaBackend.this.partials();
+        }
+
+        @Override
+        public double sumPartials(int count) {
+            return CudaBackend.this.sumPartials(count);
+        }
+
+        @Override
+        public double[] readPartials(int count) {
+            return CudaBackend.this.readPartials(count);
+        }
+
+        @Override
+        public void requireOwn(DeviceBuffer b) {
+            CudaBuffer.of(b, CudaBackend.this);
+        }
+    };
 
     private CudaBackend(int ordinal, boolean useCublas) {
         JCudaDriver.setExceptionsEnabled(true);
@@ -174,13 +253,13 @@ public final class CudaBackend implements Backend {
         this.description = String.format(Locale.ROOT, "cuda:%d %s, %.0f GiB, compute %d.%d, %d SMs, %s, gemm %s",
                 ordinal, deviceName, totalMemory / 1073741824.0, computeMajor, computeMinor, multiprocessors,
                 driverVersion(), cublas == null ? "native kernels" : cublas.variant());
-        this.equivLinear = new CudaEquivLinear(this);
-        this.normAct = new CudaNormAct(this);
-        this.pointwise = new CudaPointwise(this);
-        this.loss = new CudaLoss(this);
-        this.optim = new CudaOptim(this);
-        this.reduce = new CudaReduce(this);
-        this.lanczos = new CudaLanczos(this);
+        this.equivLinear = new DeviceEquivLinear(kernels, cublas);
+        this.normAct = new DeviceNormAct(kernels);
+        this.pointwise = new DevicePointwise(kernels);
+        this.loss = new DeviceLoss(kernels);
+        this.optim = new DeviceOptim(kernels);
+        this.reduce = new DeviceReduce(kernels);
+        this.lanczos = new DeviceLanczos(kernels);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import jcuda.Pointer;
 import org.goldstone.backend.DeviceBuffer;
+import org.goldstone.backend.device.KernelLaunch;
 import org.goldstone.tensor.DType;
 
 /**
@@ -17,7 +18,7 @@ import org.goldstone.tensor.DType;
  *         .run();
  * </pre>
  */
-final class Launch {
+final class Launch implements KernelLaunch {
     private final CudaBackend be;
     private final String kernel;
     private final List<Pointer> args = new ArrayList<>(16);
@@ -36,22 +37,26 @@ final class Launch {
         return dtype == DType.F64 ? "_f64" : "_f32";
     }
 
-    Launch buf(DeviceBuffer b) {
+    @Override
+    public Launch buf(DeviceBuffer b) {
         args.add(Pointer.to(CudaBuffer.of(b, be).pointer()));
         return this;
     }
 
-    Launch i(int v) {
+    @Override
+    public Launch i(int v) {
         args.add(Pointer.to(new int[] {v}));
         return this;
     }
 
-    Launch l(long v) {
+    @Override
+    public Launch l(long v) {
         args.add(Pointer.to(new long[] {v}));
         return this;
     }
 
-    Launch d(double v) {
+    @Override
+    public Launch d(double v) {
         args.add(Pointer.to(new double[] {v}));
         return this;
     }
@@ -79,13 +84,31 @@ final class Launch {
     }
 
     /** Grid-stride launch over {@code work} items with {@code threads} per block. */
-    Launch over(long work, int threads) {
+    @Override
+    public Launch over(long work, int threads) {
         this.block = threads;
         this.grid = be.blocksFor(work, threads);
         return this;
     }
 
-    void run() {
+    @Override
+    public Launch blocks(int blocks, int threads) {
+        return grid(blocks).block(threads);
+    }
+
+    @Override
+    public Launch blocks2(int bx, int by, int threads) {
+        return grid(bx, by).block(threads);
+    }
+
+    /** The 64 x 64 GEMM tiles: one block of 256 threads per tile (kernels/cuda/equiv_linear.cu). */
+    @Override
+    public Launch tiles(int bx, int by) {
+        return grid(bx, by).block(256);
+    }
+
+    @Override
+    public void run() {
         be.launch(kernel, grid, gridY, block, shared, args.toArray(new Pointer[0]));
     }
 }

@@ -17,6 +17,7 @@ import static org.jocl.CL.clCreateBuffer;
 import static org.jocl.CL.clCreateCommandQueue;
 import static org.jocl.CL.clCreateContext;
 import static org.jocl.CL.clCreateKernel;
+import static org.jocl.CL.clEnqueueCopyBuffer;
 import static org.jocl.CL.clEnqueueFillBuffer;
 import static org.jocl.CL.clEnqueueNDRangeKernel;
 import static org.jocl.CL.clEnqueueReadBuffer;
@@ -52,6 +53,15 @@ import org.goldstone.backend.NormActOps;
 import org.goldstone.backend.OptimOps;
 import org.goldstone.backend.PointwiseOps;
 import org.goldstone.backend.ReduceOps;
+import org.goldstone.backend.device.DeviceEquivLinear;
+import org.goldstone.backend.device.DeviceLanczos;
+import org.goldstone.backend.device.DeviceLoss;
+import org.goldstone.backend.device.DeviceNormAct;
+import org.goldstone.backend.device.DeviceOptim;
+import org.goldstone.backend.device.DevicePointwise;
+import org.goldstone.backend.device.DeviceReduce;
+import org.goldstone.backend.device.KernelLaunch;
+import org.goldstone.backend.device.Kernels;
 import org.goldstone.tensor.DType;
 import org.jocl.CL;
 import org.jocl.CLException;
@@ -93,19 +103,88 @@ public final class ClBackend implements Backend {
     private final cl_command_queue queue;
     private final cl_program program32;
     private final cl_program program64;
-    private final Map<String, cl_kernel> kernels = new HashMap<>();
+    private final Map<String, cl_kernel> compiled = new HashMap<>();
     private final BlockPool<cl_mem> pool;
     private ClBuffer partials;
     private String lastKernel = "(none yet)";
     private boolean closed;
 
-    private final ClEquivLinear equivLinear;
-    private final ClNormAct normAct;
-    private final ClPointwise pointwise;
-    private final ClLoss loss;
-    private final ClOptim optim;
-    private final ClReduce reduce;
-    private final ClLanczos lanczos;
+    /** This backend as the shared launchers see it. */
+    private final Kernels kernels = new Kernels() {
+        @Override
+        public Backend backend() {
+            return ClBackend.this;
+        }
+
+        @Override
+        public KernelLaunch kernel(String familyPass, DType dtype) {
+            return ClBackend.this.kernel(familyPass, dtype);
+        }
+
+        @Override
+        public KernelLaunch kernel(String fullName) {
+            return ClBackend.this.kernel(fullName);
+        }
+
+        @Override
+        public int blocksFor(long work, int threads) {
+            return ClBackend.this.groupsFor(work, threads);
+        }
+
+        @Override
+        public int reductionBlocks(long work, int threads) {
+            return ClBackend.this.reductionGroups(work, threads);
+        }
+
+        @Override
+        public DType accDtype() {
+            return info.fp64() ? DType.F64 : DType.F32;
+        }
+
+        @Override
+        public void copySameDtype(DeviceBuffer src, DeviceBuffer dst) {
+            ClBuffer s = ClBuffer.of(src, ClBackend.this), d = ClBuffer.of(dst, ClBackend.this);
+            ensureOpen();
+            try {
+                clEnqueueCopyBuffer(queue, s.mem(), d.mem(), s.byteOffset(), d.byteOffset(), s.bytes(), 0, null, null);
+            } catch (CLException e) {
+                throw asyncError("device-to-device copy of " + s.bytes() + " bytes", e);
+            }
+        }
+
+        @Override
+        public int maxPartials() {
+            return MAX_PARTIALS;
+        }
+
+        @Override
+        public DeviceBuffer partials() {
+            return ClBackend.this.partials();
+        }
+
+        @Override
+        public double sumPartials(int count) {
+            return ClBackend.this.sumPartials(count);
+        }
+
+        @Override
+        public double[] readPartials(int count) {
+            return ClBackend.this.readPartials(count);
+        }
+
+        @Override
+        public void requireOwn(DeviceBuffer b) {
+            ClBuffer.of(b, ClBackend.this);
+        }
+    };
+
+    private final DeviceEquivLinear equivLinear;
+    private final DeviceNormAct normAct;
+    private final DevicePointwise pointwise;
+    private final DeviceLoss loss;
+    private final DeviceOptim optim;
+    private final DeviceReduce reduce;
+    private final DeviceLanczos lanczos;
 
     private ClBackend(int index) {
         CL.setExceptionsEnabled(true);
@@ -165,13 +244,13 @@ public final class ClBackend implements Backend {
                 return "opencl";
             }
         });
-        this.equivLinear = new ClEquivLinear(this);
-        this.normAct = new ClNormAct(this);
-        this.pointwise = new ClPointwise(this);
-        this.loss = new ClLoss(this);
-        this.optim = new ClOptim(this);
-        this.reduce = new ClReduce(this);
-        this.lanczos = new ClLanczos(this);
+        this.equivLinear = new DeviceEquivLinear(kernels, null);
+        this.normAct = new DeviceNormAct(kernels);
+        this.pointwise = new DevicePointwise(kernels);
+        this.loss = new DeviceLoss(kernels);
+        this.optim = new DeviceOptim(kernels);
+        this.reduce = new DeviceReduce(kernels);
+        this.lanczos = new DeviceLanczos(kernels);
     }
 
     /**
@@ -406,7 +485,7 @@ public final class ClBackend implements Backend {
     }
 
     private cl_kernel lookup(String name) {
-        cl_kernel k = kernels.get(name);
+        cl_kernel k = compiled.get(name);
         if (k == null) {
             cl_program p = name.endsWith("_f64") || name.contains("_f64_") ? program64 : program32;
             if (p == null) {
@@ -419,7 +498,7 @@ public final class ClBackend implements Backend {
                 throw new BackendException("opencl: kernel " + name + " is not in the program built from "
                         + "goldstone/kernels/opencl (" + e.getMessage() + ")", e);
             }
-            kernels.put(name, k);
+            compiled.put(name, k);
         }
         return k;
     }
@@ -511,7 +590,7 @@ public final class ClBackend implements Backend {
         } finally {
             closed = true;
             pool.close();
-            for (cl_kernel k : kernels.values()) {
+            for (cl_kernel k : compiled.values()) {
                 clReleaseKernel(k);
             }
             clReleaseProgram(program32);

@@ -3,6 +3,7 @@ package org.goldstone.backend.opencl;
 import java.util.ArrayList;
 import java.util.List;
 import org.goldstone.backend.DeviceBuffer;
+import org.goldstone.backend.device.KernelLaunch;
 import org.goldstone.tensor.DType;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -12,7 +13,7 @@ import org.jocl.Sizeof;
  * kernel arguments (pointer, int offset), {@link #d} a scalar as the program's acc_t (double where the device has
  * fp64, else float).
  */
-final class ClLaunch {
+final class ClLaunch implements KernelLaunch {
     private final ClBackend be;
     private final String kernel;
     private final List<long[]> sizes = new ArrayList<>(24);
@@ -29,21 +30,25 @@ final class ClLaunch {
         return dtype == DType.F64 ? "_f64" : "_f32";
     }
 
-    ClLaunch buf(DeviceBuffer b) {
+    @Override
+    public ClLaunch buf(DeviceBuffer b) {
         ClBuffer c = ClBuffer.of(b, be);
         add(Sizeof.cl_mem, Pointer.to(c.mem()));
         return i(c.offset());
     }
 
-    ClLaunch i(int v) {
+    @Override
+    public ClLaunch i(int v) {
         return add(Sizeof.cl_int, Pointer.to(new int[] {v}));
     }
 
-    ClLaunch l(long v) {
+    @Override
+    public ClLaunch l(long v) {
         return add(Sizeof.cl_long, Pointer.to(new long[] {v}));
     }
 
-    ClLaunch d(double v) {
+    @Override
+    public ClLaunch d(double v) {
         return be.hasFp64() ? add(Sizeof.cl_double, Pointer.to(new double[] {v}))
                 : add(Sizeof.cl_float, Pointer.to(new float[] {(float) v}));
     }
@@ -55,7 +60,8 @@ final class ClLaunch {
     }
 
     /** Grid-stride launch over {@code work} items in work-groups of {@code threads}. */
-    ClLaunch over(long work, int threads) {
+    @Override
+    public ClLaunch over(long work, int threads) {
         return groups(be.groupsFor(work, threads), threads);
     }
 
@@ -73,7 +79,24 @@ final class ClLaunch {
         return this;
     }
 
-    void run() {
+    @Override
+    public ClLaunch blocks(int blocks, int threads) {
+        return groups(blocks, threads);
+    }
+
+    @Override
+    public ClLaunch blocks2(int bx, int by, int threads) {
+        return groups2(bx, by, threads, 1);
+    }
+
+    /** The 64 x 64 GEMM tiles: one 16 x 16 work-group per tile (kernels/opencl/equiv_linear.cl). */
+    @Override
+    public ClLaunch tiles(int bx, int by) {
+        return groups2(bx, by, 16, 16);
+    }
+
+    @Override
+    public void run() {
         long[] argSizes = new long[sizes.size()];
         for (int k = 0; k < argSizes.length; k++) {
             argSizes[k] = sizes.get(k)[0];

@@ -1,4 +1,4 @@
-package org.goldstone.backend.opencl;
+package org.goldstone.backend.device;
 
 import org.goldstone.backend.BackendException;
 import org.goldstone.backend.DeviceBuffer;
@@ -6,18 +6,18 @@ import org.goldstone.backend.LossOps;
 import org.goldstone.tensor.DType;
 
 /**
- * Launchers of the loss family (kernels/opencl/loss.cl; the definition is {@code CpuLoss}). The forward kernels
- * write three partials per work-group (summed loss, correct count, first sample with an invalid label), which are
- * read back and summed here in index order.
+ * Launchers of the loss family ({@code loss.cu}, {@code loss.cl}; the definition is {@code CpuLoss}). The forward
+ * kernels write three partials per block (summed loss, correct count, first sample with an invalid label), which are read
+ * back and summed here in index order.
  */
-final class ClLoss implements LossOps {
+public final class DeviceLoss implements LossOps {
     private static final int THREADS = 256;
-    /** Partials per work-group of the forward kernels: loss, correct count, first invalid label. */
+    /** Partials per block of the forward kernels: loss, correct count, first invalid label. */
     private static final int SLOTS = 3;
 
-    private final ClBackend be;
+    private final Kernels be;
 
-    ClLoss(ClBackend be) {
+    public DeviceLoss(Kernels be) {
         this.be = be;
     }
 
@@ -36,30 +36,30 @@ final class ClLoss implements LossOps {
     private Value forward(String kernel, DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer grad, int classes,
                           int batch, double scale) {
         check(logits, labels, grad, classes, batch);
-        int groups = Math.min(be.reductionGroups(batch, THREADS), ClBackend.MAX_PARTIALS / SLOTS);
+        int grid = Math.min(be.reductionBlocks(batch, THREADS), be.maxPartials() / SLOTS);
         be.kernel(kernel, logits.dtype())
-                .buf(logits)                               // const real_t* o, int oOff
-                .buf(labels)                               // const real_t* y, int yOff
-                .buf(grad)                                 // real_t* g, int gOff
-                .buf(be.partials())                        // acc_t* partials, int partialsOff
+                .buf(logits)                               // const T* o
+                .buf(labels)                               // const T* y
+                .buf(grad)                                 // T* g
+                .buf(be.partials())                        // double* partials
                 .i(classes)                                // int classes
                 .i(batch)                                  // int batch
-                .d(scale)                                  // acc_t scale
-                .groups(groups, THREADS)
+                .d(scale)                                  // double scale
+                .blocks(grid, THREADS)
                 .run();
-        double[] p = be.readPartials(SLOTS * groups);
+        double[] p = be.readPartials(SLOTS * grid);
         double sum = 0;
         long correct = 0;
         double firstBad = Double.NEGATIVE_INFINITY;
-        for (int g = 0; g < groups; g++) {
-            sum += p[g];
-            correct += (long) p[groups + g];
-            firstBad = Math.max(firstBad, p[2 * groups + g]);
+        for (int blk = 0; blk < grid; blk++) {
+            sum += p[blk];
+            correct += (long) p[grid + blk];
+            firstBad = Math.max(firstBad, p[2 * grid + blk]);
         }
         if (firstBad != Double.NEGATIVE_INFINITY) {
             int b = (int) -firstBad;
             double[] v = new double[1];
-            be.read(labels.slice(b, 1), v);
+            be.backend().read(labels.slice(b, 1), v);
             throw new BackendException("loss: expected a label in [0, " + classes + "), found " + v[0]
                     + " at sample " + b);
         }
@@ -71,12 +71,12 @@ final class ClLoss implements LossOps {
                                        int batch, double scale) {
         checkR(logits, rLogits, rGrad, classes, batch);
         be.kernel("loss_xent_rop", logits.dtype())
-                .buf(logits)                               // const real_t* o, int oOff
-                .buf(rLogits)                              // const real_t* ro, int roOff
-                .buf(rGrad)                                // real_t* rg, int rgOff
+                .buf(logits)                               // const T* o
+                .buf(rLogits)                              // const T* ro
+                .buf(rGrad)                                // T* rg
                 .i(classes)                                // int classes
                 .i(batch)                                  // int batch
-                .d(scale)                                  // acc_t scale
+                .d(scale)                                  // double scale
                 .over(batch, THREADS)
                 .run();
     }
@@ -85,11 +85,11 @@ final class ClLoss implements LossOps {
     public void meanSquaredErrorRop(DeviceBuffer rLogits, DeviceBuffer rGrad, int classes, int batch, double scale) {
         checkR(rLogits, rLogits, rGrad, classes, batch);
         be.kernel("loss_mse_rop", rLogits.dtype())
-                .buf(rLogits)                              // const real_t* ro, int roOff
-                .buf(rGrad)                                // real_t* rg, int rgOff
+                .buf(rLogits)                              // const T* ro
+                .buf(rGrad)                                // T* rg
                 .i(classes)                                // int classes
                 .i(batch)                                  // int batch
-                .d(scale)                                  // acc_t scale
+                .d(scale)                                  // double scale
                 .over((long) classes * batch, THREADS)
                 .run();
     }

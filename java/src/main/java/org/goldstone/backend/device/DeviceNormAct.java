@@ -1,4 +1,4 @@
-package org.goldstone.backend.opencl;
+package org.goldstone.backend.device;
 
 import org.goldstone.backend.BackendException;
 import org.goldstone.backend.DeviceBuffer;
@@ -8,16 +8,16 @@ import org.goldstone.tensor.DType;
 import org.goldstone.tensor.UnitShape;
 
 /**
- * Launchers of the norm_act family ({@code kernels/opencl/norm_act.cl}): one work-item per unit, work-groups of
- * 256, grid-stride over the channels*batch units. Validates lengths and dtypes here, as the CPU twin
+ * Launchers of the norm_act family ({@code norm_act.cu}, {@code norm_act.cl}): one thread per unit, blocks of 256,
+ * grid-stride over the channels*batch units. Validates lengths and dtypes here, as the CPU twin
  * {@code CpuNormAct} does; the kernels trust them.
  */
-final class ClNormAct implements NormActOps {
+public final class DeviceNormAct implements NormActOps {
     private static final int THREADS = 256;
 
-    private final ClBackend be;
+    private final Kernels be;
 
-    ClNormAct(ClBackend be) {
+    public DeviceNormAct(Kernels be) {
         this.be = be;
     }
 
@@ -27,14 +27,14 @@ final class ClNormAct implements NormActOps {
         check(z, s, "z");
         DType dtype = sameDtype(y, z);
         be.kernel("norm_act_fwd", dtype)
-                .buf(y)                                   // const real_t* y, int y_off
-                .buf(z)                                   // real_t* z, int z_off
+                .buf(y)                                   // const T* y
+                .buf(z)                                   // T* z
                 .i(s.channels())                          // int channels
                 .i(s.units())                             // int units
                 .i(s.k())                                 // int k
                 .i(radial.profile().ordinal())            // int profile
-                .d(radial.a())                            // acc_t ca
-                .d(radial.b())                            // acc_t cb
+                .d(radial.a())                            // double a
+                .d(radial.b())                            // double b
                 .over(s.units(), THREADS)
                 .run();
     }
@@ -46,15 +46,15 @@ final class ClNormAct implements NormActOps {
         check(gy, s, "G_y");
         DType dtype = sameDtype(y, gz, gy);
         be.kernel("norm_act_bwd", dtype)
-                .buf(y)                                   // const real_t* y, int y_off
-                .buf(gz)                                  // const real_t* gz, int gz_off
-                .buf(gy)                                  // real_t* gy, int gy_off (may alias gz)
+                .buf(y)                                   // const T* y
+                .buf(gz)                                  // const T* gz
+                .buf(gy)                                  // T* gy (may alias gz)
                 .i(s.channels())                          // int channels
                 .i(s.units())                             // int units
                 .i(s.k())                                 // int k
                 .i(radial.profile().ordinal())            // int profile
-                .d(radial.a())                            // acc_t ca
-                .d(radial.b())                            // acc_t cb
+                .d(radial.a())                            // double a
+                .d(radial.b())                            // double b
                 .over(s.units(), THREADS)
                 .run();
     }
@@ -69,17 +69,17 @@ final class ClNormAct implements NormActOps {
         check(rgy, s, "R{G_y}");
         DType dtype = sameDtype(y, ry, gz, rgz, rgy);
         be.kernel("norm_act_rop", dtype)
-                .buf(y)                                   // const real_t* y, int y_off
-                .buf(ry)                                  // const real_t* ry, int ry_off
-                .buf(gz)                                  // const real_t* gz, int gz_off
-                .buf(rgz)                                 // const real_t* rgz, int rgz_off
-                .buf(rgy)                                 // real_t* rgy, int rgy_off (may alias rgz)
+                .buf(y)                                   // const T* y
+                .buf(ry)                                  // const T* ry
+                .buf(gz)                                  // const T* gz
+                .buf(rgz)                                 // const T* rgz
+                .buf(rgy)                                 // T* rgy
                 .i(s.channels())                          // int channels
                 .i(s.units())                             // int units
                 .i(s.k())                                 // int k
                 .i(radial.profile().ordinal())            // int profile
-                .d(radial.a())                            // acc_t ca
-                .d(radial.b())                            // acc_t cb
+                .d(radial.a())                            // double a
+                .d(radial.b())                            // double b
                 .over(s.units(), THREADS)
                 .run();
     }
@@ -99,18 +99,18 @@ final class ClNormAct implements NormActOps {
         check(rgy, s, "R{G_y}");
         DType dtype = sameDtype(y, ry, gz, rgz, gy, rgy);
         be.kernel("norm_act_bwdrop", dtype)
-                .buf(y)                                   // const real_t* y, int y_off
-                .buf(ry)                                  // const real_t* ry, int ry_off
-                .buf(gz)                                  // const real_t* gz, int gz_off
-                .buf(rgz)                                 // const real_t* rgz, int rgz_off
-                .buf(gy)                                  // real_t* gy, int gy_off
-                .buf(rgy)                                 // real_t* rgy, int rgy_off
+                .buf(y)                                   // const T* y
+                .buf(ry)                                  // const T* ry
+                .buf(gz)                                  // const T* gz
+                .buf(rgz)                                 // const T* rgz
+                .buf(gy)                                  // T* gy
+                .buf(rgy)                                 // T* rgy
                 .i(s.channels())                          // int channels
                 .i(s.units())                             // int units
                 .i(s.k())                                 // int k
                 .i(radial.profile().ordinal())            // int profile
-                .d(radial.a())                            // acc_t ca
-                .d(radial.b())                            // acc_t cb
+                .d(radial.a())                            // double a
+                .d(radial.b())                            // double b
                 .over(s.units(), THREADS)
                 .run();
     }
@@ -122,7 +122,7 @@ final class ClNormAct implements NormActOps {
         }
     }
 
-    /** The one dtype of all buffers; the kernels are built per dtype and read every buffer as it. */
+    /** The one dtype of all buffers; the kernels are instantiated per dtype and read every buffer as it. */
     private static DType sameDtype(DeviceBuffer... bufs) {
         DType dtype = bufs[0].dtype();
         for (DeviceBuffer b : bufs) {

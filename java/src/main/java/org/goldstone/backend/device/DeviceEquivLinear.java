@@ -1,4 +1,4 @@
-package org.goldstone.backend.cuda;
+package org.goldstone.backend.device;
 
 import org.goldstone.backend.BackendException;
 import org.goldstone.backend.DeviceBuffer;
@@ -9,14 +9,17 @@ import org.goldstone.tensor.DType;
  * Launches the {@code equiv_linear} kernels. Each operand is passed as (pointer, row stride, column stride[, offset of
  * the imaginary part]); the strides encode transposes, the planar complex weights and the k = 2 unit layout of
  * U(1) activations, so one real and one complex kernel serve every case. With cuBLAS selected as the GEMM provider
- * ({@code --gemm cublas}) every pass goes to {@link CublasGemm} instead. Twin: {@code CpuEquivLinear}.
+ * ({@code --gemm cublas}) every pass goes to that {@link GemmProvider} instead. Twin: {@code CpuEquivLinear}.
  */
-final class CudaEquivLinear implements EquivLinearOps {
+public final class DeviceEquivLinear implements EquivLinearOps {
     private static final int TILE = 64;
-    private final CudaBackend be;
+    private final Kernels be;
+    /** Null: the equiv_linear kernels; else the provider (cuBLAS) runs every pass. */
+    private final GemmProvider provider;
 
-    CudaEquivLinear(CudaBackend be) {
+    public DeviceEquivLinear(Kernels be, GemmProvider provider) {
         this.be = be;
+        this.provider = provider;
     }
 
     @Override
@@ -26,8 +29,8 @@ final class CudaEquivLinear implements EquivLinearOps {
         if (m == 0 || n == 0) {
             return;
         }
-        if (be.cublas() != null) {
-            be.cublas().gemm(dt, transA, transB, m, n, kk, 1.0, a, 0, transA ? kk : m, b, 0, transB ? n : kk, beta,
+        if (provider != null) {
+            provider.gemm(dt, transA, transB, m, n, kk, 1.0, a, 0, transA ? kk : m, b, 0, transB ? n : kk, beta,
                     c, 0, m);
             return;
         }
@@ -45,7 +48,7 @@ final class CudaEquivLinear implements EquivLinearOps {
                 .buf(c)                                    // T* c
                 .l(1)                                      // long cRs
                 .l(m)                                      // long cCs
-                .grid(tiles(n), tiles(m)).block(256)
+                .tiles(tiles(n), tiles(m))
                 .run();
     }
 
@@ -53,8 +56,8 @@ final class CudaEquivLinear implements EquivLinearOps {
     public void complexForward(int m, int n, int batch, DeviceBuffer w, DeviceBuffer z, double beta, DeviceBuffer y) {
         // Y(i, b) = sum_p W(i, p) Z(p, b): W planar m x n, Z and Y in the k = 2 unit layout
         DType dt = check("complexForward", w, 2L * m * n, z, 2L * n * batch, y, 2L * m * batch, beta);
-        if (be.cublas() != null) {
-            be.cublas().complexForward(dt, m, n, batch, w, z, beta, y);
+        if (provider != null) {
+            provider.complexForward(dt, m, n, batch, w, z, beta, y);
             return;
         }
         cgemm(dt, m, batch, n,
@@ -68,8 +71,8 @@ final class CudaEquivLinear implements EquivLinearOps {
                                     DeviceBuffer gz) {
         // G_Z(p, b) = sum_i conj(W(i, p)) G_Y(i, b): A(p, i) = conj W at i + p*m, so rs = m, cs = 1
         DType dt = check("complexBackwardData", w, 2L * m * n, gy, 2L * m * batch, gz, 2L * n * batch, beta);
-        if (be.cublas() != null) {
-            be.cublas().complexBackwardData(dt, m, n, batch, w, gy, beta, gz);
+        if (provider != null) {
+            provider.complexBackwardData(dt, m, n, batch, w, gy, beta, gz);
             return;
         }
         cgemm(dt, n, batch, m,
@@ -83,8 +86,8 @@ final class CudaEquivLinear implements EquivLinearOps {
                                       DeviceBuffer gw) {
         // G_W(i, p) = sum_b G_Y(i, b) conj(Z(p, b)): B(b, p) = conj Z at p + 2b*n, so rs = 2n, cs = 1
         DType dt = check("complexBackwardWeight", gy, 2L * m * batch, z, 2L * n * batch, gw, 2L * m * n, beta);
-        if (be.cublas() != null) {
-            be.cublas().complexBackwardWeight(dt, m, n, batch, gy, z, beta, gw);
+        if (provider != null) {
+            provider.complexBackwardWeight(dt, m, n, batch, gy, z, beta, gw);
             return;
         }
         cgemm(dt, m, n, batch,
@@ -119,7 +122,7 @@ final class CudaEquivLinear implements EquivLinearOps {
                 .l(cRs)                                    // long cRs
                 .l(cCs)                                    // long cCs
                 .l(cIm)                                    // long cIm
-                .grid(tiles(cols), tiles(rows)).block(256)
+                .tiles(tiles(cols), tiles(rows))
                 .run();
     }
 
@@ -139,9 +142,9 @@ final class CudaEquivLinear implements EquivLinearOps {
             throw new BackendException(op + ": expected one dtype for all operands, found " + a.dtype() + ", "
                     + b.dtype() + ", " + c.dtype());
         }
-        CudaBuffer.of(a, be);
-        CudaBuffer.of(b, be);
-        CudaBuffer.of(c, be);
+        be.requireOwn(a);
+        be.requireOwn(b);
+        be.requireOwn(c);
         return a.dtype();
     }
 

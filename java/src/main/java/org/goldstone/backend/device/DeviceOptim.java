@@ -1,19 +1,19 @@
-package org.goldstone.backend.cuda;
+package org.goldstone.backend.device;
 
 import org.goldstone.backend.BackendException;
 import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.OptimOps;
 
 /**
- * Launchers of the optim family (kernels/cuda/optim.cu; the definition is {@code CpuOptim}). Adam's bias
- * corrections and decay factor are computed here once per update, in double, exactly as the twin computes them.
+ * Launchers of the optim family ({@code optim.cu}, {@code optim.cl}; the definition is {@code CpuOptim}). Adam's
+ * bias corrections and decay factor are computed here once per update, in double, exactly as the twin computes them.
  */
-final class CudaOptim implements OptimOps {
+public final class DeviceOptim implements OptimOps {
     private static final int THREADS = 256;
 
-    private final CudaBackend be;
+    private final Kernels be;
 
-    CudaOptim(CudaBackend be) {
+    public DeviceOptim(Kernels be) {
         this.be = be;
     }
 

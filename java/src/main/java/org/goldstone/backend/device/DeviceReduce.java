@@ -1,24 +1,20 @@
-package org.goldstone.backend.opencl;
-
-import static org.jocl.CL.clEnqueueCopyBuffer;
+package org.goldstone.backend.device;
 
 import org.goldstone.backend.BackendException;
 import org.goldstone.backend.DeviceBuffer;
-import org.goldstone.backend.KernelLaunchException;
 import org.goldstone.backend.ReduceOps;
 import org.goldstone.tensor.DType;
-import org.jocl.CLException;
 
 /**
- * Launches the {@code reduce} kernels (kernels/opencl/reduce.cl). Reductions write one acc_t partial per work-group
- * into the backend's scratch buffer; the host adds them in group order, so results are deterministic. Twin:
+ * Launches the {@code reduce} kernels ({@code reduce.cu}, {@code reduce.cl}). Reductions write one partial per block
+ * into the backend's scratch buffer (fp64, or fp32 on an OpenCL device without it); the host adds them in group order, so results are deterministic. Twin:
  * {@code CpuReduce}.
  */
-final class ClReduce implements ReduceOps {
+public final class DeviceReduce implements ReduceOps {
     private static final int THREADS = 256;
-    private final ClBackend be;
+    private final Kernels be;
 
-    ClReduce(ClBackend be) {
+    public DeviceReduce(Kernels be) {
         this.be = be;
     }
 
@@ -29,30 +25,30 @@ final class ClReduce implements ReduceOps {
         if (n == 0) {
             return 0.0;
         }
-        int groups = be.reductionGroups(n, THREADS);
+        int groups = be.reductionBlocks(n, THREADS);
         be.kernel("reduce_dot", dt)
                 .buf(x)                                    // const real_t* x, int xo
                 .buf(y)                                    // const real_t* y, int yo
                 .buf(be.partials())                        // acc_t* partials, int po
                 .i(n)                                      // int n
-                .groups(groups, THREADS)
+                .blocks(groups, THREADS)
                 .run();
         return be.sumPartials(groups);
     }
 
     @Override
     public double sumSquares(DeviceBuffer x) {
-        ClBuffer.of(x, be);
+        be.requireOwn(x);
         int n = x.length();
         if (n == 0) {
             return 0.0;
         }
-        int groups = be.reductionGroups(n, THREADS);
+        int groups = be.reductionBlocks(n, THREADS);
         be.kernel("reduce_sumsq", x.dtype())
                 .buf(x)                                    // const real_t* x, int xo
                 .buf(be.partials())                        // acc_t* partials, int po
                 .i(n)                                      // int n
-                .groups(groups, THREADS)
+                .blocks(groups, THREADS)
                 .run();
         return be.sumPartials(groups);
     }
@@ -75,7 +71,7 @@ final class ClReduce implements ReduceOps {
 
     @Override
     public void scaleInPlace(double alpha, DeviceBuffer x) {
-        ClBuffer.of(x, be);
+        be.requireOwn(x);
         int n = x.length();
         if (n == 0) {
             return;
@@ -90,27 +86,22 @@ final class ClReduce implements ReduceOps {
 
     @Override
     public void copy(DeviceBuffer src, DeviceBuffer dst) {
-        ClBuffer s = ClBuffer.of(src, be), d = ClBuffer.of(dst, be);
-        if (s.length() != d.length()) {
-            throw new BackendException("reduce: expected equal lengths, found " + s.length() + " and " + d.length());
+        be.requireOwn(src);
+        be.requireOwn(dst);
+        if (src.length() != dst.length()) {
+            throw new BackendException("reduce: expected equal lengths, found " + src.length() + " and "
+                    + dst.length());
         }
-        int n = s.length();
+        int n = src.length();
         if (n == 0) {
             return;
         }
-        if (s.dtype() == d.dtype()) {
-            be.ensureOpen();
-            try {
-                clEnqueueCopyBuffer(be.queue(), s.mem(), d.mem(), s.byteOffset(), d.byteOffset(), s.bytes(), 0, null,
-                        null);
-            } catch (CLException e) {
-                throw new KernelLaunchException("opencl: device-to-device copy of " + s.bytes() + " bytes failed: "
-                        + e.getMessage(), e);
-            }
+        if (src.dtype() == dst.dtype()) {
+            be.copySameDtype(src, dst);
             return;
         }
-        // both element types exist only in the fp64 program (ClBackend picks it for names containing _f64)
-        be.kernel(s.dtype() == DType.F32 ? "reduce_convert_f32_f64" : "reduce_convert_f64_f32")
+        // both element types exist in one kernel (OpenCL: only in the fp64 program, picked for names with _f64)
+        be.kernel(src.dtype() == DType.F32 ? "reduce_convert_f32_f64" : "reduce_convert_f64_f32")
                 .buf(src)                                  // const S* src, int srco
                 .buf(dst)                                  // D* dst, int dsto
                 .i(n)                                      // int n
@@ -120,7 +111,7 @@ final class ClReduce implements ReduceOps {
 
     @Override
     public void fill(DeviceBuffer x, double value) {
-        ClBuffer.of(x, be);
+        be.requireOwn(x);
         int n = x.length();
         if (n == 0) {
             return;
@@ -135,18 +126,18 @@ final class ClReduce implements ReduceOps {
 
     @Override
     public int firstNonFinite(DeviceBuffer x) {
-        ClBuffer.of(x, be);
+        be.requireOwn(x);
         int n = x.length();
         if (n == 0) {
             return -1;
         }
         // two partials per group (the index split into exact halves, see reduce.cl)
-        int groups = Math.min(be.reductionGroups(n, THREADS), ClBackend.MAX_PARTIALS / 2);
+        int groups = Math.min(be.reductionBlocks(n, THREADS), be.maxPartials() / 2);
         be.kernel("reduce_nonfinite", x.dtype())
                 .buf(x)                                    // const real_t* x, int xo
                 .buf(be.partials())                        // acc_t* partials, int po
                 .i(n)                                      // int n
-                .groups(groups, THREADS)
+                .blocks(groups, THREADS)
                 .run();
         double[] p = be.readPartials(2 * groups);
         long first = Long.MAX_VALUE;
@@ -159,8 +150,8 @@ final class ClReduce implements ReduceOps {
     }
 
     private DType same(String op, DeviceBuffer x, DeviceBuffer y) {
-        ClBuffer.of(x, be);
-        ClBuffer.of(y, be);
+        be.requireOwn(x);
+        be.requireOwn(y);
         if (x.length() != y.length()) {
             throw new BackendException("reduce: expected equal lengths, found " + x.length() + " and " + y.length());
         }

@@ -1,4 +1,4 @@
-package org.goldstone.backend.opencl;
+package org.goldstone.backend.device;
 
 import org.goldstone.backend.BackendException;
 import org.goldstone.backend.DeviceBuffer;
@@ -7,21 +7,21 @@ import org.goldstone.layer.Activation;
 import org.goldstone.tensor.DType;
 
 /**
- * Launches the {@code pointwise} kernels (kernels/opencl/pointwise.cl); no math here. Twin: {@code CpuPointwise}.
- * Work-groups of 256 throughout. The layer-norm backward passes run three kernels: per-column statistics into an
+ * Launches the {@code pointwise} kernels ({@code pointwise.cu}, {@code pointwise.cl}); no math here. Twin: {@code CpuPointwise}.
+ * Blocks (work-groups) of 256 throughout. The layer-norm backward passes run three kernels: per-column statistics into an
  * acc_t scratch buffer ({@code lnstats}; F64 where the device has fp64, else F32), the parameter gradients as sums
  * over columns ({@code lnparams}, one work-item per feature, no atomics), then G_y per column ({@code layernorm}).
  */
-final class ClPointwise implements PointwiseOps {
+public final class DevicePointwise implements PointwiseOps {
     private static final int THREADS = 256;
     /** Statistics per column in the scratch buffer: mean, inv, R{mean}, R{inv}. */
     private static final int STATS_PER_COLUMN = 4;
 
-    private final ClBackend be;
+    private final Kernels be;
     /** acc_t scratch of the layer-norm backward passes, grown on demand (all work is on one in-order queue). */
     private DeviceBuffer stats;
 
-    ClPointwise(ClBackend be) {
+    public DevicePointwise(Kernels be) {
         this.be = be;
     }
 
@@ -50,7 +50,7 @@ final class ClPointwise implements PointwiseOps {
                 .i(rows)                                   // int rows
                 .i(cols)                                   // int cols
                 .d(beta)                                   // acc_t beta
-                .groups(rowTiles(rows), THREADS)
+                .blocks(rowTiles(rows), THREADS)
                 .run();
     }
 
@@ -127,7 +127,7 @@ final class ClPointwise implements PointwiseOps {
                 .i(rows)                                   // int rows
                 .i(cols)                                   // int cols
                 .d(eps)                                    // acc_t eps
-                .groups(columnGroups(cols), THREADS)
+                .blocks(columnGroups(cols), THREADS)
                 .run();
     }
 
@@ -152,7 +152,7 @@ final class ClPointwise implements PointwiseOps {
                 .i(cols)                                   // int cols
                 .d(eps)                                    // acc_t eps
                 .i(0)                                      // int with_r
-                .groups(groups, THREADS)
+                .blocks(groups, THREADS)
                 .run();
         // the parameter sums read G_z before G_y is written
         be.kernel("pointwise_lnparams_bwd", dt)
@@ -163,7 +163,7 @@ final class ClPointwise implements PointwiseOps {
                 .buf(gbeta)                                // real_t* gbeta, int gbeta_off
                 .i(rows)                                   // int rows
                 .i(cols)                                   // int cols
-                .groups(rowTiles(rows), THREADS)
+                .blocks(rowTiles(rows), THREADS)
                 .run();
         be.kernel("pointwise_layernorm_bwd", dt)
                 .buf(y)                                    // const real_t* y, int y_off
@@ -173,7 +173,7 @@ final class ClPointwise implements PointwiseOps {
                 .buf(gy)                                   // real_t* gy, int gy_off
                 .i(rows)                                   // int rows
                 .i(cols)                                   // int cols
-                .groups(groups, THREADS)
+                .blocks(groups, THREADS)
                 .run();
     }
 
@@ -198,7 +198,7 @@ final class ClPointwise implements PointwiseOps {
                 .i(rows)                                   // int rows
                 .i(cols)                                   // int cols
                 .d(eps)                                    // acc_t eps
-                .groups(columnGroups(cols), THREADS)
+                .blocks(columnGroups(cols), THREADS)
                 .run();
     }
 
@@ -228,7 +228,7 @@ final class ClPointwise implements PointwiseOps {
                 .i(cols)                                   // int cols
                 .d(eps)                                    // acc_t eps
                 .i(1)                                      // int with_r
-                .groups(groups, THREADS)
+                .blocks(groups, THREADS)
                 .run();
         // the parameter sums read G_z and R{G_z} before R{G_y} is written
         be.kernel("pointwise_lnparams_bwdr", dt)
@@ -241,7 +241,7 @@ final class ClPointwise implements PointwiseOps {
                 .buf(rgBeta)                               // real_t* rgbeta, int rgbeta_off
                 .i(rows)                                   // int rows
                 .i(cols)                                   // int cols
-                .groups(rowTiles(rows), THREADS)
+                .blocks(rowTiles(rows), THREADS)
                 .run();
         be.kernel("pointwise_layernorm_bwdr", dt)
                 .buf(y)                                    // const real_t* y, int y_off
@@ -254,7 +254,7 @@ final class ClPointwise implements PointwiseOps {
                 .buf(rgy)                                  // real_t* rgy, int rgy_off
                 .i(rows)                                   // int rows
                 .i(cols)                                   // int cols
-                .groups(groups, THREADS)
+                .blocks(groups, THREADS)
                 .run();
     }
 
@@ -262,7 +262,7 @@ final class ClPointwise implements PointwiseOps {
     private DeviceBuffer stats(int cols) {
         int need = Math.max(1, STATS_PER_COLUMN * cols);
         if (stats == null || stats.length() < need) {
-            stats = be.allocate(be.hasFp64() ? DType.F64 : DType.F32, need);
+            stats = be.backend().allocate(be.accDtype(), need);
         }
         return stats;
     }
@@ -272,19 +272,22 @@ final class ClPointwise implements PointwiseOps {
      * needs exactly GS_LOCAL = 256 items, so the group does not shrink for short columns).
      */
     private int columnGroups(int cols) {
-        return be.groupsFor((long) Math.max(cols, 1) * THREADS, THREADS);
+        return be.blocksFor((long) Math.max(cols, 1) * THREADS, THREADS);
     }
 
     /** Work-groups of 32 rows for the column-sum kernels (8 slices of 32 items share each tile's columns). */
     private int rowTiles(int rows) {
-        return be.groupsFor(Math.max(rows, 1), 32);
+        return be.blocksFor(Math.max(rows, 1), 32);
     }
 
     /** The common dtype of {@code buffers} (named in order by {@code names}), or one message naming the odd one. */
     private DType dtypeOf(String op, String names, DeviceBuffer... buffers) {
-        DType dt = ClBuffer.of(buffers[0], be).dtype();
+        for (DeviceBuffer b : buffers) {
+            be.requireOwn(b);
+        }
+        DType dt = buffers[0].dtype();
         for (int k = 1; k < buffers.length; k++) {
-            if (ClBuffer.of(buffers[k], be).dtype() != dt) {
+            if (buffers[k].dtype() != dt) {
                 String[] name = names.split(", ");
                 throw new BackendException("pointwise." + op + ": expected every buffer in " + dt + " (the dtype of "
                         + name[0] + "), found " + name[k] + " in " + buffers[k].dtype());

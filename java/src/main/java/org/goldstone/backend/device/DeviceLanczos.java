@@ -1,14 +1,17 @@
-package org.goldstone.backend.cuda;
+package org.goldstone.backend.device;
 
 import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.LanczosOps;
 
-/** Launches the {@code lanczos} kernels (project, combine, update). Twin: {@code CpuLanczos}. */
-final class CudaLanczos implements LanczosOps {
+/**
+ * Launches the {@code lanczos} kernels ({@code lanczos.cu}, {@code lanczos.cl}, fp64 only: project, combine, update).
+ * Twin: {@code CpuLanczos}.
+ */
+public final class DeviceLanczos implements LanczosOps {
     private static final int THREADS = 256;
-    private final CudaBackend be;
+    private final Kernels be;
 
-    CudaLanczos(CudaBackend be) {
+    public DeviceLanczos(Kernels be) {
         this.be = be;
     }
 
@@ -19,9 +22,9 @@ final class CudaLanczos implements LanczosOps {
             return 0.0;
         }
         DeviceBuffer partials = be.partials();
-        // partials hold gx per column: split the columns into chunks that fit CudaBackend.MAX_PARTIALS
-        int gx = Math.max(1, Math.min(be.reductionBlocks(p, THREADS), CudaBackend.MAX_PARTIALS / Math.max(1, count)));
-        int chunk = Math.max(1, CudaBackend.MAX_PARTIALS / gx);
+        // partials hold gx per column: split the columns into chunks that fit the partials buffer
+        int gx = Math.max(1, Math.min(be.reductionBlocks(p, THREADS), be.maxPartials() / Math.max(1, count)));
+        int chunk = Math.max(1, be.maxPartials() / gx);
         for (int k0 = 0; k0 < count; k0 += chunk) {
             int columns = Math.min(chunk, count - k0);
             be.kernel("lanczos_project_f64")
@@ -30,7 +33,7 @@ final class CudaLanczos implements LanczosOps {
                     .buf(partials)                         // double* partials
                     .i(p)                                  // int p
                     .i(k0)                                 // int k0: first column of this chunk
-                    .grid(gx, columns).block(THREADS)
+                    .blocks2(gx, columns, THREADS)
                     .run();
             be.kernel("lanczos_combine_f64")
                     .buf(partials)                         // const double* partials
@@ -49,7 +52,7 @@ final class CudaLanczos implements LanczosOps {
                 .buf(partials)                             // double* partials
                 .i(p)                                      // int p
                 .i(count)                                  // int count
-                .grid(blocks).block(THREADS)
+                .blocks(blocks, THREADS)
                 .run();
         return be.sumPartials(blocks);
     }

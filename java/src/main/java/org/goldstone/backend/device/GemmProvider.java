@@ -1,0 +1,29 @@
+package org.goldstone.backend.device;
+
+import org.goldstone.backend.DeviceBuffer;
+import org.goldstone.tensor.DType;
+
+/**
+ * A second GEMM provider (cuBLAS) that takes over every {@code equiv_linear} pass of {@link DeviceEquivLinear} after
+ * its validation: the comparison path and speed reference of the equivariant matmul.
+ */
+public interface GemmProvider {
+    /** {@code C = alpha op(A) op(B) + beta C} on views given as (buffer, element offset, leading dimension). */
+    void gemm(DType dt, boolean transA, boolean transB, int m, int n, int kk, double alpha, DeviceBuffer a, long aOff,
+              int lda, DeviceBuffer b, long bOff, int ldb, double beta, DeviceBuffer c, long cOff, int ldc);
+
+    /** As {@code EquivLinearOps.complexForward}. */
+    void complexForward(DType dt, int m, int n, int batch, DeviceBuffer w, DeviceBuffer z, double beta,
+                        DeviceBuffer y);
+
+    /** As {@code EquivLinearOps.complexBackwardData}. */
+    void complexBackwardData(DType dt, int m, int n, int batch, DeviceBuffer w, DeviceBuffer gy, double beta,
+                             DeviceBuffer gz);
+
+    /** As {@code EquivLinearOps.complexBackwardWeight}. */
+    void complexBackwardWeight(DType dt, int m, int n, int batch, DeviceBuffer gy, DeviceBuffer z, double beta,
+                               DeviceBuffer gw);
+
+    /** One line naming the provider ("cuBLAS 13 (re-linked JCublas2 12.6.0)"). */
+    String variant();
+}
