@@ -1,5 +1,6 @@
-// common.h: shared helpers of every OpenCL op family. The engine concatenates this file, kernels/common/*.h and the
-// family files (sorted by name) into one program and builds it twice: GS_F64 = 0 gives the _f32 kernels, GS_F64 = 1
+// common.h: shared helpers of every op family (OpenCL C; nvcc compiles the same through kernels/common/portable.h,
+// included in each family's namespace by kernels/cuda/<family>.cu). The engine concatenates kernels/common/*.h, this
+// file and the family files into one OpenCL program and builds it twice: GS_F64 = 0 gives the _f32 kernels, GS_F64 = 1
 // the _f64 ones (only where the device reports cl_khr_fp64). GS_HAS_FP64 says whether doubles exist at all: sums,
 // scalars (acc_t) and the partials of reductions are double then, else float.
 // Conventions: every buffer argument is (pointer, int offset in elements), because DeviceBuffer views have
@@ -7,12 +8,15 @@
 // <family>_<pass>_f32 / _f64, the same names as kernels/cuda; one-dimensional launches use work-groups of
 // GS_LOCAL items and grid-stride loops, so the host may cap the global size without changing results.
 #if GS_HAS_FP64
+#ifdef __OPENCL_VERSION__
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
+#endif
 typedef double acc_t;
 #else
 typedef float acc_t;
 #endif
 
+#undef KNAME
 #if GS_F64
 typedef double real_t;
 #define KNAME(n) n##_f64
@@ -28,7 +32,7 @@ typedef float real_t;
 
 // Sum of v over the work-group (size GS_LOCAL), returned to every item; scratch holds GS_LOCAL values.
 // Fixed tree order: deterministic for a given launch shape.
-inline acc_t gs_group_sum(acc_t v, __local acc_t* scratch) {
+GS_FN acc_t gs_group_sum(acc_t v, GS_LOCAL_PTR acc_t* scratch) {
     const int l = get_local_id(0);
     scratch[l] = v;
     barrier(CLK_LOCAL_MEM_FENCE);
@@ -42,7 +46,7 @@ inline acc_t gs_group_sum(acc_t v, __local acc_t* scratch) {
 }
 
 // Maximum of v over the work-group (same rules as gs_group_sum).
-inline acc_t gs_group_max(acc_t v, __local acc_t* scratch) {
+GS_FN acc_t gs_group_max(acc_t v, GS_LOCAL_PTR acc_t* scratch) {
     const int l = get_local_id(0);
     scratch[l] = v;
     barrier(CLK_LOCAL_MEM_FENCE);

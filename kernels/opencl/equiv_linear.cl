@@ -22,7 +22,7 @@
 
 // Loads the EL_BM x EL_BK tile of A (rows i0.., inner p0..) into As[p][i], zero outside the matrix; t is the flat
 // local id in [0, 256).
-inline void equiv_linear_load_a(__local real_t (*As)[EL_BM + 1], __global const real_t* a, long rs, long cs,
+GS_FN void equiv_linear_load_a(GS_LOCAL_PTR real_t (*As)[EL_BM + 1], __global const real_t* a, long rs, long cs,
                                 int rows, int inner, int i0, int p0, int t) {
     for (int s = 0; s < 4; ++s) {
         const int idx = t + 256 * s;
@@ -34,7 +34,7 @@ inline void equiv_linear_load_a(__local real_t (*As)[EL_BM + 1], __global const 
 }
 
 // Loads the EL_BK x EL_BN tile of B (inner p0.., columns j0..) into Bs[p][j], zero outside the matrix.
-inline void equiv_linear_load_b(__local real_t (*Bs)[EL_BN + 1], __global const real_t* b, long rs, long cs,
+GS_FN void equiv_linear_load_b(GS_LOCAL_PTR real_t (*Bs)[EL_BN + 1], __global const real_t* b, long rs, long cs,
                                 int inner, int cols, int p0, int j0, int t) {
     for (int s = 0; s < 4; ++s) {
         const int idx = t + 256 * s;
@@ -45,13 +45,13 @@ inline void equiv_linear_load_b(__local real_t (*Bs)[EL_BN + 1], __global const 
     }
 }
 
-__kernel __attribute__((reqd_work_group_size(16, 16, 1)))
+__kernel GS_REQD_WG(16, 16, 1)
 void KNAME(equiv_linear_gemm)(int m, int n, int kk,
                               __global const real_t* a, int aOff, long aRs, long aCs,
                               __global const real_t* b, int bOff, long bRs, long bCs,
                               acc_t beta, __global real_t* c, int cOff, long cRs, long cCs) {
-    __local real_t As[EL_BK][EL_BM + 1];
-    __local real_t Bs[EL_BK][EL_BN + 1];
+    GS_SHARED real_t As[EL_BK][EL_BM + 1];
+    GS_SHARED real_t Bs[EL_BK][EL_BN + 1];
     a += aOff;
     b += bOff;
     c += cOff;
@@ -70,7 +70,7 @@ void KNAME(equiv_linear_gemm)(int m, int n, int kk,
             for (int r = 0; r < 4; ++r) av[r] = As[p][ty + 16 * r];
             for (int q = 0; q < 4; ++q) bv[q] = Bs[p][tx + 16 * q];
             for (int r = 0; r < 4; ++r)
-                for (int q = 0; q < 4; ++q) acc[r][q] += av[r] * bv[q];
+                for (int q = 0; q < 4; ++q) acc[r][q] = fma(av[r], bv[q], acc[r][q]);
         }
         barrier(CLK_LOCAL_MEM_FENCE);
     }
@@ -87,15 +87,15 @@ void KNAME(equiv_linear_gemm)(int m, int n, int kk,
 }
 
 // Complex: C = A B + beta C, where A's imaginary part is multiplied by aSign (-1 conjugates) and B's by bSign.
-__kernel __attribute__((reqd_work_group_size(16, 16, 1)))
+__kernel GS_REQD_WG(16, 16, 1)
 void KNAME(equiv_linear_cgemm)(int m, int n, int kk,
                                __global const real_t* a, int aOff, long aRs, long aCs, long aIm, acc_t aSign,
                                __global const real_t* b, int bOff, long bRs, long bCs, long bIm, acc_t bSign,
                                acc_t beta, __global real_t* c, int cOff, long cRs, long cCs, long cIm) {
-    __local real_t Ar[EL_BK][EL_BM + 1];
-    __local real_t Ai[EL_BK][EL_BM + 1];
-    __local real_t Br[EL_BK][EL_BN + 1];
-    __local real_t Bi[EL_BK][EL_BN + 1];
+    GS_SHARED real_t Ar[EL_BK][EL_BM + 1];
+    GS_SHARED real_t Ai[EL_BK][EL_BM + 1];
+    GS_SHARED real_t Br[EL_BK][EL_BN + 1];
+    GS_SHARED real_t Bi[EL_BK][EL_BN + 1];
     a += aOff;
     b += bOff;
     c += cOff;
@@ -118,8 +118,8 @@ void KNAME(equiv_linear_cgemm)(int m, int n, int kk,
             for (int q = 0; q < 4; ++q) { br[q] = Br[p][tx + 16 * q]; bi[q] = sb * Bi[p][tx + 16 * q]; }
             for (int r = 0; r < 4; ++r)
                 for (int q = 0; q < 4; ++q) {
-                    accR[r][q] += ar[r] * br[q] - ai[r] * bi[q];
-                    accI[r][q] += ar[r] * bi[q] + ai[r] * br[q];
+                    accR[r][q] = fma(ar[r], br[q], fma(-ai[r], bi[q], accR[r][q]));
+                    accI[r][q] = fma(ar[r], bi[q], fma(ai[r], br[q], accI[r][q]));
                 }
         }
         barrier(CLK_LOCAL_MEM_FENCE);

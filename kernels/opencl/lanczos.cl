@@ -14,7 +14,7 @@
 #if GS_F64
 __kernel void lanczos_project_f64(__global const double* q, int qo, __global const double* w, int wo,
                                   __global double* partials, int po, int p, int k0) {
-    __local acc_t scratch[GS_LOCAL];
+    GS_SHARED acc_t scratch[GS_LOCAL];
     // dimension 1 is the column; the grid-stride runs over dimension 0 only (GS_GRID_STRIDE uses dimension 0)
     const long col = qo + (long)(k0 + get_group_id(1)) * p;
     double s = 0.0;
@@ -34,7 +34,7 @@ __kernel void lanczos_combine_f64(__global const double* partials, int po, __glo
 
 __kernel void lanczos_update_f64(__global const double* q, int qo, __global const double* c, int co,
                                  __global double* w, int wo, __global double* partials, int po, int p, int count) {
-    __local acc_t scratch[GS_LOCAL];
+    GS_SHARED acc_t scratch[GS_LOCAL];
     double sq = 0.0;
     GS_GRID_STRIDE(i, p) {
         double v = w[wo + i];

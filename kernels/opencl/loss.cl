@@ -16,14 +16,14 @@
 // Measured: PoCL parity only.
 
 // The twin's label rule: an integer in [0, classes); -1 when the stored number is none (NaN fails every test).
-inline int loss_label(__global const real_t* y, long b, int classes) {
+GS_FN int loss_label(__global const real_t* y, long b, int classes) {
     const acc_t v = (acc_t)y[b];
     return (v >= (acc_t)0 && v < (acc_t)classes && v == floor(v)) ? (int)v : -1;
 }
 
 // Group totals of the three forward accumulators into the partials (layout in the header).
-inline void loss_write_partials(__global acc_t* partials, acc_t loss, acc_t correct, acc_t firstBad,
-                                __local acc_t* scratch) {
+GS_FN void loss_write_partials(__global acc_t* partials, acc_t loss, acc_t correct, acc_t firstBad,
+                                GS_LOCAL_PTR acc_t* scratch) {
     loss = gs_group_sum(loss, scratch);
     correct = gs_group_sum(correct, scratch);
     firstBad = gs_group_max(firstBad, scratch);
@@ -35,11 +35,11 @@ inline void loss_write_partials(__global acc_t* partials, acc_t loss, acc_t corr
     }
 }
 
-__kernel __attribute__((reqd_work_group_size(GS_LOCAL, 1, 1)))
+__kernel GS_REQD_WG(GS_LOCAL, 1, 1)
 void KNAME(loss_xent_fwd)(__global const real_t* o, int oOff, __global const real_t* y, int yOff,
                           __global real_t* g, int gOff, __global acc_t* partials, int partialsOff,
                           int classes, int batch, acc_t scale) {
-    __local acc_t scratch[GS_LOCAL];
+    GS_SHARED acc_t scratch[GS_LOCAL];
     o += oOff;
     y += yOff;
     g += gOff;
@@ -75,11 +75,11 @@ void KNAME(loss_xent_fwd)(__global const real_t* o, int oOff, __global const rea
     loss_write_partials(partials, loss, correct, firstBad, scratch);
 }
 
-__kernel __attribute__((reqd_work_group_size(GS_LOCAL, 1, 1)))
+__kernel GS_REQD_WG(GS_LOCAL, 1, 1)
 void KNAME(loss_mse_fwd)(__global const real_t* o, int oOff, __global const real_t* y, int yOff,
                          __global real_t* g, int gOff, __global acc_t* partials, int partialsOff,
                          int classes, int batch, acc_t scale) {
-    __local acc_t scratch[GS_LOCAL];
+    GS_SHARED acc_t scratch[GS_LOCAL];
     o += oOff;
     y += yOff;
     g += gOff;

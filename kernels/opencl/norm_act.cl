@@ -17,7 +17,7 @@
 // Measured: PoCL parity only (NormActParityTest against the CPU twin); no timing yet.
 
 // First element of unit u; component a sits at the result + a*channels.
-inline long norm_act_base(long u, int channels, int k) {
+GS_FN long norm_act_base(long u, int channels, int k) {
     const int ui = (int)u;                               // units = channels*batch fits an int (buffer lengths do)
     const int b = ui / channels, j = ui - b * channels;
     return (long)b * k * channels + j;
@@ -70,7 +70,7 @@ __kernel void KNAME(norm_act_bwd)(__global const real_t* y, int y_off, __global 
 
 // R{G_y} into rgy and, when with_gy, G_y = h G + 2 h' (y.G) y into gy (the twin's backwardAndRop; rop passes
 // with_gy = 0 and a null gy, never touched). with_gy is uniform over the launch, so the branch costs nothing.
-inline void norm_act_rop_body(__global const real_t* y, __global const real_t* ry, __global const real_t* gz,
+GS_FN void norm_act_rop_body(__global const real_t* y, __global const real_t* ry, __global const real_t* gz,
                               __global const real_t* rgz, __global real_t* gy, __global real_t* rgy, int with_gy,
                               int channels, int units, int k, int profile, acc_t ca, acc_t cb) {
     GS_GRID_STRIDE(u, units) {

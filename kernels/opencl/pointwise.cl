@@ -35,7 +35,7 @@
 #define POINTWISE_LANES 32
 #define POINTWISE_SLICES (GS_LOCAL / POINTWISE_LANES)
 
-inline real_t pointwise_act_apply(int act, real_t y) {
+GS_FN real_t pointwise_act_apply(int act, real_t y) {
     if (act == POINTWISE_TANH) return tanh(y);          // the driver's tanh in each precision (last-ulp differences)
     if (act == POINTWISE_RELU) return y > (real_t)0 ? y : (real_t)0;
     return y;
@@ -43,21 +43,21 @@ inline real_t pointwise_act_apply(int act, real_t y) {
 
 // act'(y) given z = act(y): tanh' from z, so no second tanh. 1 - z^2 near |z| = 1 cancels: the product must round
 // on its own (no FMA; FP_CONTRACT OFF), so the result gets the twin's bits.
-inline real_t pointwise_act_d1(int act, real_t y, real_t z) {
+GS_FN real_t pointwise_act_d1(int act, real_t y, real_t z) {
     if (act == POINTWISE_TANH) return (real_t)1 - z * z;
     if (act == POINTWISE_RELU) return y > (real_t)0 ? (real_t)1 : (real_t)0;
     return (real_t)1;
 }
 
 // act' in acc_t for the R-op (the twin evaluates it in double).
-inline acc_t pointwise_act_d1_acc(int act, acc_t y, acc_t z) {
+GS_FN acc_t pointwise_act_d1_acc(int act, acc_t y, acc_t z) {
     if (act == POINTWISE_TANH) return 1.0 - GS_MUL(z, z);
     if (act == POINTWISE_RELU) return y > 0.0 ? 1.0 : 0.0;
     return 1.0;
 }
 
 // act''(y) given z = act(y): only tanh has one, -2 z (1 - z^2) (ReLU's is 0 away from 0).
-inline acc_t pointwise_act_d2(int act, acc_t z) {
+GS_FN acc_t pointwise_act_d2(int act, acc_t z) {
     if (act != POINTWISE_TANH) return 0.0;
     return GS_MUL(GS_MUL(-2.0, z), 1.0 - GS_MUL(z, z));
 }
@@ -65,7 +65,7 @@ inline acc_t pointwise_act_d2(int act, acc_t z) {
 // Adds the per-slice partials v[0..nv) of each lane over the slices of the work-group, in slice order
 // (deterministic). The sums are valid in slice 0 only. part holds nv * GS_LOCAL values. Every item of the
 // work-group must call it (it synchronizes).
-inline void pointwise_fold_slices(acc_t* v, int nv, __local acc_t* part) {
+GS_FN void pointwise_fold_slices(acc_t* v, int nv, GS_LOCAL_PTR acc_t* part) {
     const int l = get_local_id(0), lane = l % POINTWISE_LANES, slice = l / POINTWISE_LANES;
     barrier(CLK_LOCAL_MEM_FENCE);                       // the previous tile's slice 0 may still be reading
     for (int t = 0; t < nv; ++t) part[(t * POINTWISE_SLICES + slice) * POINTWISE_LANES + lane] = v[t];
@@ -91,7 +91,7 @@ __kernel void KNAME(pointwise_bias_fwd)(__global real_t* y, int y_off, __global 
 
 __kernel void KNAME(pointwise_colsum_fwd)(__global const real_t* gy, int gy_off, __global real_t* gb, int gb_off,
                                           int rows, int cols, acc_t beta) {
-    __local acc_t part[GS_LOCAL];
+    GS_SHARED acc_t part[GS_LOCAL];
     gy += gy_off;
     gb += gb_off;
     const int l = get_local_id(0), lane = l % POINTWISE_LANES, slice = l / POINTWISE_LANES;
@@ -153,8 +153,8 @@ __kernel void KNAME(pointwise_act_rop)(__global const real_t* y, int y_off, __gl
 // Statistics of the column starting at o, returned to every item of the work-group: mean, inv = (var + eps)^(-1/2)
 // and, when with_r, R{mean} and R{inv} (else ry is not read). Every item must call it (gs_group_sum synchronizes);
 // with_r must be uniform over the work-group.
-inline void pointwise_ln_stats(__global const real_t* y, __global const real_t* ry, long o, int rows, acc_t eps,
-                               int with_r, __local acc_t* scratch, acc_t* mean, acc_t* inv, acc_t* rmean,
+GS_FN void pointwise_ln_stats(__global const real_t* y, __global const real_t* ry, long o, int rows, acc_t eps,
+                               int with_r, GS_LOCAL_PTR acc_t* scratch, acc_t* mean, acc_t* inv, acc_t* rmean,
                                acc_t* rinv) {
     acc_t s = 0, rs = 0;
     for (int i = get_local_id(0); i < rows; i += GS_LOCAL) {
@@ -185,7 +185,7 @@ inline void pointwise_ln_stats(__global const real_t* y, __global const real_t* 
 __kernel void KNAME(pointwise_layernorm_fwd)(__global const real_t* y, int y_off, __global const real_t* gamma,
                                              int gamma_off, __global const real_t* beta, int beta_off,
                                              __global real_t* z, int z_off, int rows, int cols, acc_t eps) {
-    __local acc_t scratch[GS_LOCAL];
+    GS_SHARED acc_t scratch[GS_LOCAL];
     y += y_off;
     gamma += gamma_off;
     beta += beta_off;
@@ -205,7 +205,7 @@ __kernel void KNAME(pointwise_layernorm_fwdr)(__global const real_t* y, int y_of
                                               __global const real_t* vgamma, int vgamma_off,
                                               __global const real_t* vbeta, int vbeta_off, __global real_t* rz,
                                               int rz_off, int rows, int cols, acc_t eps) {
-    __local acc_t scratch[GS_LOCAL];
+    GS_SHARED acc_t scratch[GS_LOCAL];
     y += y_off;
     ry += ry_off;
     gamma += gamma_off;
@@ -230,7 +230,7 @@ __kernel void KNAME(pointwise_layernorm_fwdr)(__global const real_t* y, int y_of
 __kernel void KNAME(pointwise_lnstats_fwd)(__global const real_t* y, int y_off, __global const real_t* ry, int ry_off,
                                            __global acc_t* stats, int stats_off, int rows, int cols, acc_t eps,
                                            int with_r) {
-    __local acc_t scratch[GS_LOCAL];
+    GS_SHARED acc_t scratch[GS_LOCAL];
     y += y_off;
     ry += ry_off;
     stats += stats_off;
@@ -254,7 +254,7 @@ __kernel void KNAME(pointwise_lnparams_bwd)(__global const real_t* y, int y_off,
                                             int gz_off, __global const acc_t* stats, int stats_off,
                                             __global real_t* ggamma, int ggamma_off, __global real_t* gbeta,
                                             int gbeta_off, int rows, int cols) {
-    __local acc_t part[2 * GS_LOCAL];
+    GS_SHARED acc_t part[2 * GS_LOCAL];
     y += y_off;
     gz += gz_off;
     stats += stats_off;
@@ -289,7 +289,7 @@ __kernel void KNAME(pointwise_layernorm_bwd)(__global const real_t* y, int y_off
                                              int gamma_off, __global const real_t* gz, int gz_off,
                                              __global const acc_t* stats, int stats_off, __global real_t* gy,
                                              int gy_off, int rows, int cols) {
-    __local acc_t scratch[GS_LOCAL];
+    GS_SHARED acc_t scratch[GS_LOCAL];
     y += y_off;
     gamma += gamma_off;
     gz += gz_off;
@@ -321,7 +321,7 @@ __kernel void KNAME(pointwise_lnparams_bwdr)(__global const real_t* y, int y_off
                                              __global const real_t* rgz, int rgz_off, __global const acc_t* stats,
                                              int stats_off, __global real_t* rggamma, int rggamma_off,
                                              __global real_t* rgbeta, int rgbeta_off, int rows, int cols) {
-    __local acc_t part[2 * GS_LOCAL];
+    GS_SHARED acc_t part[2 * GS_LOCAL];
     y += y_off;
     ry += ry_off;
     gz += gz_off;
@@ -363,7 +363,7 @@ __kernel void KNAME(pointwise_layernorm_bwdr)(__global const real_t* y, int y_of
                                               __global const real_t* gz, int gz_off, __global const real_t* rgz,
                                               int rgz_off, __global const acc_t* stats, int stats_off,
                                               __global real_t* rgy, int rgy_off, int rows, int cols) {
-    __local acc_t scratch[GS_LOCAL];
+    GS_SHARED acc_t scratch[GS_LOCAL];
     y += y_off;
     ry += ry_off;
     gamma += gamma_off;

@@ -11,7 +11,7 @@
 // Measured: PoCL parity only.
 
 // Minimum of v over the work-group (size GS_LOCAL), returned to every item; scratch holds GS_LOCAL ints.
-inline int reduce_group_min_int(int v, __local int* scratch) {
+GS_FN int reduce_group_min_int(int v, GS_LOCAL_PTR int* scratch) {
     const int l = get_local_id(0);
     scratch[l] = v;
     barrier(CLK_LOCAL_MEM_FENCE);
@@ -26,7 +26,7 @@ inline int reduce_group_min_int(int v, __local int* scratch) {
 
 __kernel void KNAME(reduce_dot)(__global const real_t* x, int xo, __global const real_t* y, int yo,
                                 __global acc_t* partials, int po, int n) {
-    __local acc_t scratch[GS_LOCAL];
+    GS_SHARED acc_t scratch[GS_LOCAL];
     acc_t s = 0;
     GS_GRID_STRIDE(i, n) s += (acc_t)x[xo + i] * (acc_t)y[yo + i];
     s = gs_group_sum(s, scratch);
@@ -34,7 +34,7 @@ __kernel void KNAME(reduce_dot)(__global const real_t* x, int xo, __global const
 }
 
 __kernel void KNAME(reduce_sumsq)(__global const real_t* x, int xo, __global acc_t* partials, int po, int n) {
-    __local acc_t scratch[GS_LOCAL];
+    GS_SHARED acc_t scratch[GS_LOCAL];
     acc_t s = 0;
     GS_GRID_STRIDE(i, n) {
         const acc_t v = (acc_t)x[xo + i];
@@ -61,7 +61,7 @@ __kernel void KNAME(reduce_fill)(__global real_t* x, int xo, acc_t value, int n)
 // (both exact in acc_t even where acc_t is float, unlike i itself above 2^24); hi = +inf when the group found none.
 // The host reads 2 groups partials and takes the smallest hi * 4096 + lo.
 __kernel void KNAME(reduce_nonfinite)(__global const real_t* x, int xo, __global acc_t* partials, int po, int n) {
-    __local int scratch[GS_LOCAL];
+    GS_SHARED int scratch[GS_LOCAL];
     int first = INT_MAX;                                    // n <= INT_MAX, so no index equals it
     GS_GRID_STRIDE(i, n) {
         if (!isfinite(x[xo + i])) {

@@ -504,14 +504,14 @@ public final class CudaBackend implements Backend {
         return new Launch(this, fullName);
     }
 
-    void launch(String kernel, int gridX, int gridY, int block, int shared, Pointer[] args) {
+    void launch(String kernel, int gridX, int gridY, int block, int blockY, int shared, Pointer[] args) {
         bind();
         try {
-            cuLaunchKernel(module.function(kernel), gridX, gridY, 1, block, 1, 1, shared, stream,
+            cuLaunchKernel(module.function(kernel), gridX, gridY, 1, block, blockY, 1, shared, stream,
                     Pointer.to(args), null);
         } catch (CudaException e) {
             throw new KernelLaunchException("cuda: launch of " + kernel + " (grid " + gridX + "x" + gridY
-                    + ", block " + block + ", shared " + shared + " B) failed: " + e.getMessage(), e);
+                    + ", block " + block + "x" + blockY + ", shared " + shared + " B) failed: " + e.getMessage(), e);
         }
         lastKernel = kernel;
         if (SYNC_EACH_LAUNCH) {

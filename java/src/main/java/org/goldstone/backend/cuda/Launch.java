@@ -25,6 +25,7 @@ final class Launch implements KernelLaunch {
     private int grid = 1;
     private int gridY = 1;
     private int block = 256;
+    private int blockY = 1;
     private int shared;
 
     Launch(CudaBackend be, String kernel) {
@@ -40,7 +41,7 @@ final class Launch implements KernelLaunch {
     @Override
     public Launch buf(DeviceBuffer b) {
         args.add(Pointer.to(CudaBuffer.of(b, be).pointer()));
-        return this;
+        return i(0);                                       // the (pointer, offset) pair of the shared kernel source
     }
 
     @Override
@@ -101,14 +102,16 @@ final class Launch implements KernelLaunch {
         return grid(bx, by).block(threads);
     }
 
-    /** The 64 x 64 GEMM tiles: one block of 256 threads per tile (kernels/cuda/equiv_linear.cu). */
+    /** The 64 x 64 GEMM tiles: one 16 x 16 block per tile (kernels/opencl/equiv_linear.cl). */
     @Override
     public Launch tiles(int bx, int by) {
-        return grid(bx, by).block(256);
+        grid(bx, by).block(16);
+        this.blockY = 16;
+        return this;
     }
 
     @Override
     public void run() {
-        be.launch(kernel, grid, gridY, block, shared, args.toArray(new Pointer[0]));
+        be.launch(kernel, grid, gridY, block, blockY, shared, args.toArray(new Pointer[0]));
     }
 }

@@ -30,8 +30,8 @@ import org.jocl.cl_program;
 
 /**
  * The OpenCL kernels of every op family as one program per element type, built from the sources embedded in the jar
- * ({@code goldstone/kernels/opencl}: common.h, the shared {@code common/*.h} and one {@code .cl} per family, in that
- * order, their {@code #include} and {@code #pragma once} lines dropped: everything is one translation unit). A built
+ * ({@code goldstone/kernels}: common/portable.h, opencl/common.h, common/radial.h and one {@code opencl/*.cl} per
+ * family, in that order, their {@code #include} and {@code #pragma once} lines dropped: everything is one translation unit). A built
  * program's binary is cached per device and source under {@code ~/.cache/goldstone/opencl} (or
  * {@code -Dgoldstone.opencl.cache=DIR}), so a device compiles each version of the kernels once.
  */
@@ -39,20 +39,17 @@ final class ClProgram {
     /** The op families, in build order. */
     static final List<String> FAMILIES = List.of("reduce", "equiv_linear", "norm_act", "pointwise", "loss", "optim",
             "lanczos");
-    /** Headers shared with the CUDA kernels (kernels/common). */
-    static final List<String> SHARED = List.of("portable.h", "radial.h");
     private static final String ROOT = "goldstone/kernels/";
 
     private ClProgram() {
     }
 
-    /** The program source: common.h, the shared headers, then every family. */
+    /** The program source: the dialect header, the common helpers, the radial profiles, then every family. */
     static String source() {
         StringBuilder sb = new StringBuilder();
+        sb.append(read(ROOT + "common/portable.h"));
         sb.append(read(ROOT + "opencl/common.h"));
-        for (String h : SHARED) {
-            sb.append(read(ROOT + "common/" + h));
-        }
+        sb.append(read(ROOT + "common/radial.h"));
         for (String f : FAMILIES) {
             sb.append(read(ROOT + "opencl/" + f + ".cl"));
         }
