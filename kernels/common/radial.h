@@ -6,7 +6,7 @@
 // (sqrt and division are correctly rounded on both sides). Products that feed an add are written GS_MUL (portable.h), never
 // contracted into an FMA: the Java rounds the product first, and in the cancelling expression r s - t an
 // FMA would move the result by far more than an ulp of it.
-// Shared by kernels/cuda (through radial.cuh) and kernels/opencl (the OpenCL program concatenates it); header only.
+// Shared by both backends (kernels/cuda/*.cu include it; the OpenCL program concatenates it); header only.
 #pragma once
 #include "portable.h"
 

@@ -1,4 +1,6 @@
-// equiv_linear.cl: the equivariant matmul (SCIENCE a.2, a.9), the OpenCL port of kernels/cuda/equiv_linear.cu.
+// equiv_linear.cl: the equivariant matmul (SCIENCE a.2, a.9);
+// one source for both backends: the OpenCL driver builds it at run time and nvcc compiles it into the fatbin through
+// kernels/cuda/equiv_linear.cu (kernels/common/portable.h).
 // Real: C = op(A) op(B) + beta C. O(k) layers, embeddings, readouts and dense layers are this GEMM (W (x) I_k on the
 // unit layout is a plain GEMM over batch*k columns).
 // Complex (U(1) layers): C = A B + beta C over complex matrices, with A or B optionally conjugated (aSign, bSign =
@@ -14,7 +16,8 @@
 // k-tiles of 16 staged in __local memory (real: 2 x 16 x 65, complex: 4 x 16 x 65 elements = 33 KB in fp64, within
 // the 48 KB most GPUs and the 1 MiB PoCL report, so one tile size serves both types). Tile loads coalesce along
 // whichever of rs/cs is 1.
-// Measured: PoCL parity only.
+// Measured: H200 (driver 580.159.04), 2026-11-26: matches the CPU twin on every parity shape, compiled both ways (CUDA
+// and NVIDIA OpenCL, benchmarks/gpu/results-2026-11-26/parity-one-source.txt) and on PoCL; no per-kernel timing yet.
 
 #define EL_BM 64
 #define EL_BN 64

@@ -1,5 +1,6 @@
-// lanczos.cl: one classical Gram-Schmidt pass of w against the Lanczos basis Q (SCIENCE d.4), all fp64, the OpenCL
-// port of kernels/cuda/lanczos.cu:
+// lanczos.cl: one classical Gram-Schmidt pass of w against the Lanczos basis Q (SCIENCE d.4), all fp64;
+// one source for both backends: the OpenCL driver builds it at run time and nvcc compiles it into the fatbin through
+// kernels/cuda/lanczos.cu (kernels/common/portable.h):
 //   c_k = sum_i Q[k p + i] w_i (k < count);  w_i -= sum_k Q[k p + i] c_k;  returns |w|^2 afterwards.
 // Layout: Q is count columns of length p, column k at [k p, (k+1) p); w has p elements; c has >= count; every buffer
 // a (pointer, element offset) pair.
@@ -9,7 +10,8 @@
 // partials in order (deterministic) into c; lanczos_update_f64 grid-stride over i, all count coefficients per
 // element (w read and written once per pass), one partial of |w|^2 per group, added on the host in group order.
 // Only in the fp64 program (acc_t is double there, so the partials are double).
-// Measured: PoCL parity only.
+// Measured: H200 (driver 580.159.04), 2026-11-26: matches the CPU twin on every parity shape, compiled both ways (CUDA
+// and NVIDIA OpenCL, benchmarks/gpu/results-2026-11-26/parity-one-source.txt) and on PoCL; no per-kernel timing yet.
 
 #if GS_F64
 __kernel void lanczos_project_f64(__global const double* q, int qo, __global const double* w, int wo,

@@ -1,5 +1,6 @@
-// loss.cl: the loss heads on logits o, per sample b with label y_b (SCIENCE d.1), the OpenCL port of
-// kernels/cuda/loss.cu.
+// loss.cl: the loss heads on logits o, per sample b with label y_b (SCIENCE d.1);
+// one source for both backends: the OpenCL driver builds it at run time and nvcc compiles it into the fatbin through
+// kernels/cuda/loss.cu (kernels/common/portable.h).
 //   xent: L_b = logsumexp(o_b) - o_b[y_b],  G_b = scale (p_b - onehot(y_b)),  p_b = softmax(o_b),
 //         R{G_b} = scale p_b (R{o_b} - p_b . R{o_b});
 //   mse:  L_b = 1/2 |o_b - onehot(y_b)|^2,  G_b = scale (o_b - onehot(y_b)),  R{G_b} = scale R{o_b}.
@@ -13,7 +14,8 @@
 //   it has none (G = number of groups); the host sums the partials in index order. xent rop: one item per sample,
 //   groupsFor(batch, 256). mse rop: elementwise over classes*batch, groupsFor(classes*batch, 256).
 // One item per sample keeps each sample's passes (max, sum, write) in registers with no group synchronization.
-// Measured: PoCL parity only.
+// Measured: H200 (driver 580.159.04), 2026-11-26: matches the CPU twin on every parity shape, compiled both ways (CUDA
+// and NVIDIA OpenCL, benchmarks/gpu/results-2026-11-26/parity-one-source.txt) and on PoCL; no per-kernel timing yet.
 
 // The twin's label rule: an integer in [0, classes); -1 when the stored number is none (NaN fails every test).
 GS_FN int loss_label(__global const real_t* y, long b, int classes) {

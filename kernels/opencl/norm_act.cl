@@ -11,10 +11,12 @@
 // order, so the result rounds as the twin's plain Java does.
 // Aliasing: an item reads all of its unit before writing any of it, and reads element i again right before
 // writing element i, so in-place calls (gy == gz, rgy == rgz) are safe; no restrict, on purpose.
-// Port of kernels/cuda/norm_act.cu (same kernel names and arguments, each buffer as (pointer, int offset)).
+// One source for both backends: the OpenCL driver builds it at run time, nvcc compiles it into the fatbin through
+// kernels/cuda/norm_act.cu (kernels/common/portable.h); each buffer is a (pointer, int offset) pair.
 // CPU twin: org.goldstone.backend.cpu.CpuNormAct. Launch: work-groups of GS_LOCAL = 256, grid-stride over the
-// channels*batch units (ClNormAct).
-// Measured: PoCL parity only (NormActParityTest against the CPU twin); no timing yet.
+// channels*batch units (DeviceNormAct).
+// Measured: H200 (driver 580.159.04), 2026-11-26: matches the CPU twin on every parity shape, compiled both ways (CUDA
+// and NVIDIA OpenCL, benchmarks/gpu/results-2026-11-26/parity-one-source.txt) and on PoCL; no per-kernel timing yet.
 
 // First element of unit u; component a sits at the result + a*channels.
 GS_FN long norm_act_base(long u, int channels, int k) {

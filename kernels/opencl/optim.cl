@@ -1,5 +1,6 @@
-// optim.cl: fused optimizer updates over the flat parameter vector, element i, the OpenCL port of
-// kernels/cuda/optim.cu:
+// optim.cl: fused optimizer updates over the flat parameter vector, element i;
+// one source for both backends: the OpenCL driver builds it at run time and nvcc compiles it into the fatbin through
+// kernels/cuda/optim.cu (kernels/common/portable.h):
 //   sgd:      theta -= lr g
 //   momentum: v = mu v + g;  theta -= lr (nesterov ? g + mu v : v)                      (PyTorch convention)
 //   adam:     m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;
@@ -10,8 +11,9 @@
 // are the unrounded acc_t values, as in the twin. Same operation order as the twin, and FP_CONTRACT OFF (portable.h)
 // keeps a*b + c from becoming an FMA, so with IEEE / and sqrt in double the update is bit-identical to the twin.
 // CPU twin: org.goldstone.backend.cpu.CpuOptim.
-// Launch: work-groups of GS_LOCAL = 256, ClBackend.groupsFor(n, 256) groups, grid-stride.
-// Measured: PoCL parity only.
+// Launch: blocks (work-groups) of GS_LOCAL = 256, Kernels.blocksFor(n, 256) of them, grid-stride.
+// Measured: H200 (driver 580.159.04), 2026-11-26: matches the CPU twin on every parity shape, compiled both ways (CUDA
+// and NVIDIA OpenCL, benchmarks/gpu/results-2026-11-26/parity-one-source.txt) and on PoCL; no per-kernel timing yet.
 
 __kernel void KNAME(optim_sgd)(__global real_t* theta, int to, __global const real_t* g, int go, int n, acc_t lr) {
     GS_GRID_STRIDE(i, n) theta[to + i] = (real_t)((acc_t)theta[to + i] - lr * (acc_t)g[go + i]);

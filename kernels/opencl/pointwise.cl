@@ -14,18 +14,20 @@
 //              R{G_y} = R{inv} (dx - A - xhat B) + inv (R{dx} - R{A} - R{xhat} B - xhat R{B}),
 //              R{G_gamma} = sum_c (R{G_z} xhat + G_z R{xhat}), R{G_beta} = sum_c R{G_z}.
 // Layout: column-major rows x cols, element (i, c) at c*rows + i; a column is one sample, rows are features.
-// Port of kernels/cuda/pointwise.cu (same kernel names; each buffer as (pointer, int offset); double -> acc_t).
+// One source for both backends: the OpenCL driver builds it at run time, nvcc compiles it into the fatbin through
+// kernels/cuda/pointwise.cu (kernels/common/portable.h); each buffer is a (pointer, int offset) pair.
 // CPU twin: org.goldstone.backend.cpu.CpuPointwise (layer-norm and column sums accumulate in acc_t, double where
 // the device has fp64; the activations run in the element type, except the R-op, which the twin evaluates in
 // double). The program has FP_CONTRACT OFF, so every product rounds on its own, as in the twin's Java.
-// Launch (ClPointwise), work-groups of GS_LOCAL = 256 throughout: bias/act grid-stride over the elements. colsum and
+// Launch (DevicePointwise), work-groups of GS_LOCAL = 256 throughout: bias/act grid-stride over the elements. colsum and
 //   lnparams: one tile of 32 rows per work-group (lanes = rows, so loads coalesce; the 8 slices of 32 items take
 //   every 8th column), grid-stride over the tiles; the 8 slice partials are added in a fixed order (deterministic,
 //   no atomics). layernorm fwd/fwdr/bwd/bwdr and lnstats: one work-group per column (grid-stride over columns),
 //   reductions over the rows with gs_group_sum. The backward passes first write per-column statistics (lnstats,
 //   acc_t scratch stats[0..4 cols): mean, inv, R{mean}, R{inv}), then the parameter gradients (lnparams), then G_y
 //   (layernorm).
-// Measured: PoCL parity only (PointwiseParityTest against the CPU twin); no timing yet.
+// Measured: H200 (driver 580.159.04), 2026-11-26: matches the CPU twin on every parity shape, compiled both ways (CUDA
+// and NVIDIA OpenCL, benchmarks/gpu/results-2026-11-26/parity-one-source.txt) and on PoCL; no per-kernel timing yet.
 
 // Ordinals of org.goldstone.layer.Activation; anything else is the identity, as in the enum's default branch.
 #define POINTWISE_TANH 0

@@ -1,5 +1,6 @@
-// reduce.cl: BLAS-1 over flat buffers (the parameter vector, its gradient, Lanczos vectors), the OpenCL port of
-// kernels/cuda/reduce.cu.
+// reduce.cl: BLAS-1 over flat buffers (the parameter vector, its gradient, Lanczos vectors);
+// one source for both backends: the OpenCL driver builds it at run time and nvcc compiles it into the fatbin through
+// kernels/cuda/reduce.cu (kernels/common/portable.h).
 //   dot = sum_i x_i y_i and sumsq = sum_i x_i^2, accumulated in acc_t: one partial per work-group, summed on the host
 //   in group order (deterministic for a given launch); axpy y += alpha x and scale x *= alpha computed in acc_t and
 //   rounded once to real_t (as the CPU twin does; FP_CONTRACT OFF keeps alpha x + y from becoming an FMA); fill;
@@ -8,7 +9,8 @@
 // CPU twin: org.goldstone.backend.cpu.CpuReduce.
 // Launch: work-groups of GS_LOCAL = 256, grid-stride; dot/sumsq use ClBackend.reductionGroups groups (one partial
 // each), nonfinite at most MAX_PARTIALS / 2 groups (two partials each); convert only in the fp64 program.
-// Measured: PoCL parity only.
+// Measured: H200 (driver 580.159.04), 2026-11-26: matches the CPU twin on every parity shape, compiled both ways (CUDA
+// and NVIDIA OpenCL, benchmarks/gpu/results-2026-11-26/parity-one-source.txt) and on PoCL; no per-kernel timing yet.
 
 // Minimum of v over the work-group (size GS_LOCAL), returned to every item; scratch holds GS_LOCAL ints.
 GS_FN int reduce_group_min_int(int v, GS_LOCAL_PTR int* scratch) {
