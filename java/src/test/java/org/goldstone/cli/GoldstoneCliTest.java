@@ -133,6 +133,43 @@ class GoldstoneCliTest {
     }
 
     @Test
+    void devicesListsEveryBackendWithItsDeviceOrReason() {
+        Run r = run("devices");
+        assertEquals(0, r.code(), r.err());
+        for (String name : new String[] {"cpu ", "cuda ", "cuda+cublas ", "opencl "}) {
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(name)
+                    && (l.contains(" available ") || l.contains(" unavailable "))), name + " in: " + r.out());
+        }
+    }
+
+    @Test
+    void aNamedBackendThatCannotOpenIsAOneLineError(@TempDir Path dir) {
+        org.junit.jupiter.api.Assumptions.assumeFalse(org.goldstone.backend.Backends.isAvailable("cuda"),
+                "this machine has a CUDA device");
+        assertOneLineError(run("train", "--backend", "cuda", "--dataset", "synthetic", "--max-steps", "1",
+                "--out", dir.resolve("r").toString()), 6, "cuda: ");
+        assertOneLineError(run("train", "--backend", "tpu", "--dataset", "synthetic", "--max-steps", "1",
+                "--out", dir.resolve("s").toString()), 6, "unknown backend 'tpu'");
+    }
+
+    /** Issue 7's check: train and spectrum run end to end on OpenCL (PoCL in CI). */
+    @Test
+    @org.junit.jupiter.api.Tag("opencl")
+    void trainAndSpectrumRunOnOpencl(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.goldstone.backend.Backends.isAvailable("opencl"),
+                () -> "opencl unavailable: " + org.goldstone.backend.Backends.reason("opencl"));
+        Path runDir = dir.resolve("run");
+        Run t = run("train", "--backend", "opencl", "--dataset", "synthetic", "--group", "O(3)", "--width", "4",
+                "--depth", "3", "--max-steps", "12", "--no-progress", "--out", runDir.toString());
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("on opencl:"), t.out());
+        Run s = run("spectrum", "--backend", "opencl", "--run", runDir.toString(), "--samples", "64", "--lanczos", "12",
+                "--trace-probes", "4", "--density-probes", "1", "--out", dir.resolve("spec").toString());
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().contains("top eigenvalues") && s.out().contains("zero modes: predicted"), s.out());
+    }
+
+    @Test
     void spectrumRefusesACheckpointFromAnotherSpecOrAMissingFile(@TempDir Path dir) {
         assertOneLineError(run("spectrum", "--checkpoint", dir.resolve("nope.safetensors").toString(), "--out",
                 dir.resolve("o").toString()), 4, "nope.safetensors");
