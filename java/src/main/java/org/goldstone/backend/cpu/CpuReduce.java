@@ -19,9 +19,34 @@ final class CpuReduce implements ReduceOps {
     public double dot(DeviceBuffer xBuf, DeviceBuffer yBuf) {
         CpuBuffer x = CpuBuffer.of(xBuf), y = CpuBuffer.of(yBuf);
         same(x, y);
+        if (x instanceof CpuBuffer.F32 && y instanceof CpuBuffer.F32) {
+            return dotF32((CpuBuffer.F32) x, (CpuBuffer.F32) y);
+        }
         double s = 0;
         for (int i = 0; i < x.length(); i++) {
             s += x.get(i) * y.get(i);
+        }
+        return s;
+    }
+
+    /** fp32 dot over the raw arrays in fixed chunks per worker (partials added in chunk order: deterministic). */
+    private double dotF32(CpuBuffer.F32 x, CpuBuffer.F32 y) {
+        float[] a = x.a, b = y.a;
+        int ox = x.offset, oy = y.offset, n = x.length();
+        double[] partial = new double[parallel.threads()];
+        int per = (n + partial.length - 1) / partial.length;
+        parallel.forRange(partial.length, 1, 2, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                double s = 0;
+                for (int i = c * per, end = Math.min(n, (c + 1) * per); i < end; i++) {
+                    s += (double) a[ox + i] * b[oy + i];
+                }
+                partial[c] = s;
+            }
+        });
+        double s = 0;
+        for (double p : partial) {
+            s += p;
         }
         return s;
     }
