@@ -34,7 +34,7 @@ final class ClLaunch implements KernelLaunch {
     public ClLaunch buf(DeviceBuffer b) {
         ClBuffer c = ClBuffer.of(b, be);
         add(Sizeof.cl_mem, Pointer.to(c.mem()));
-        return i(c.offset());
+        return i((int) c.offset());                     // views lie within an int-length buffer
     }
 
     @Override
