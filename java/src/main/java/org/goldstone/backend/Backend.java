@@ -13,6 +13,14 @@ public interface Backend extends AutoCloseable {
     /** One line, e.g. "cpu: 2 threads, fp32/fp64 reference". */
     String describe();
 
+    /**
+     * Whether buffers live in host memory (the CPU backend): host-side algorithms then work on them without transfers,
+     * while an accelerator's operator keeps estimators' vectors on its device.
+     */
+    default boolean hostMemory() {
+        return false;
+    }
+
     /** A zero-filled buffer. */
     DeviceBuffer allocate(DType dtype, int elements);
 

@@ -120,12 +120,12 @@ public final class Lanczos {
 
     /**
      * Runs {@code o.steps()} steps on host fp64 vectors; an operator that lives on an accelerator
-     * ({@link DeviceOperator} of a backend other than cpu) with FULL reorthogonalization runs with its vectors on
+     * ({@link DeviceOperator} of a backend whose memory is not the host's) with FULL reorthogonalization runs with its vectors on
      * the device instead ({@link #runOnDevice}), same results up to rounding.
      */
     public static LanczosResult run(SymmetricOperator a, Options o, SplittableRandom rng) {
         boolean full = o.reorthogonalization() == Reorthogonalization.FULL;
-        if (full && a instanceof DeviceOperator && !((DeviceOperator) a).backend().name().equals("cpu")) {
+        if (full && a instanceof DeviceOperator && !((DeviceOperator) a).backend().hostMemory()) {
             return runOnDevice((DeviceOperator) a, o, rng);    // an accelerator's operator: keep the vectors there
         }
         int m = full ? Math.min(o.steps(), a.dimension()) : o.steps();

@@ -46,6 +46,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean hostMemory() {
+        return true;
+    }
+
+    @Override
     public DeviceBuffer allocate(DType dtype, int elements) {
         return CpuBuffer.allocate(dtype, elements);
     }
