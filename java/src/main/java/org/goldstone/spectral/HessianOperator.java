@@ -104,6 +104,12 @@ public final class HessianOperator implements DeviceOperator {
         return theta.length;
     }
 
+    /** The device dtype: an fp32 operator rounds every vector it is applied to to fp32. */
+    @Override
+    public DType inputPrecision() {
+        return dtype;
+    }
+
     public Kind kind() {
         return kind;
     }
@@ -152,13 +158,15 @@ public final class HessianOperator implements DeviceOperator {
 
     private void run(double[] v, double[] out, boolean collectGradient) {
         be.write(vBuf, v);
-        java.util.Arrays.fill(out, 0.0);
+        int n = order.length;
+        if (batchSize < n) {
+            java.util.Arrays.fill(out, 0.0);                    // several batches add into out
+        }
         if (part == null) {
             part = new double[theta.length];
         }
         double[] gsum = collectGradient ? new double[theta.length] : null;
         double lossSum = 0;
-        int n = order.length;
         for (int from = 0; from < n; from += batchSize) {
             int to = Math.min(n, from + batchSize), b = to - from;
             data.gather(order, from, to, xb, yb);
@@ -186,12 +194,15 @@ public final class HessianOperator implements DeviceOperator {
                 }
             }
         }
-        for (int i = 0; i < out.length; i++) {
-            out[i] += weightDecay * v[i];
-            if (Double.isNaN(out[i]) || Double.isInfinite(out[i])) {
-                throw new GoldstoneException("Hessian operator: non-finite product at parameter " + i + " ("
-                        + net.layers().get(net.layerOf(i)).name() + ")");
+        if (weightDecay != 0) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] += weightDecay * v[i];
             }
+        }
+        int bad = Vectors.firstNonFinite(out);
+        if (bad >= 0) {
+            throw new GoldstoneException("Hessian operator: non-finite product at parameter " + bad + " ("
+                    + net.layers().get(net.layerOf(bad)).name() + ")");
         }
         if (collectGradient) {
             double sq = 0;

@@ -1,14 +1,34 @@
 package org.goldstone.spectral;
 
-/** {@link LanczosSpace} on host fp64 arrays: the fused two-thread sweeps of {@link Vectors}. */
+import java.util.ArrayDeque;
+import org.goldstone.tensor.DType;
+
+/**
+ * {@link LanczosSpace} on host fp64 arrays: the fused two-thread sweeps of {@link Vectors}. The basis is kept in
+ * fp64, or in fp32 when the operator rounds its input to fp32 anyway ({@link SymmetricOperator#inputPrecision}):
+ * each v_j is rounded to fp32 when it is stored, so the stored vector is exactly the one applied, and every
+ * coefficient, norm and the tridiagonal matrix stay fp64. With an fp32 basis the working vectors are recycled
+ * ({@link #release}), so a step allocates nothing.
+ */
 final class HostLanczosSpace implements LanczosSpace<double[]> {
     private final SymmetricOperator a;
-    private final double[][] basis;
+    private final double[][] basis64;
+    private final HostBasis.F32 basis32;
+    private final HostBasis basis;
+    private final ArrayDeque<double[]> free = new ArrayDeque<>();
 
     /** {@code steps} basis slots (0 when no basis is kept). */
     HostLanczosSpace(SymmetricOperator a, int steps) {
         this.a = a;
-        this.basis = new double[steps][];
+        if (a.inputPrecision() == DType.F32) {
+            this.basis64 = null;
+            this.basis32 = new HostBasis.F32(steps);
+            this.basis = basis32;
+        } else {
+            this.basis64 = new double[steps][];
+            this.basis32 = null;
+            this.basis = new HostBasis.F64(basis64);
+        }
     }
 
     @Override
@@ -28,9 +48,16 @@ final class HostLanczosSpace implements LanczosSpace<double[]> {
 
     @Override
     public double[] apply(double[] v) {
-        double[] w = new double[v.length];
+        double[] w = free.isEmpty() ? new double[v.length] : free.pop();
         a.apply(v, w);
         return w;
+    }
+
+    @Override
+    public void release(double[] v) {
+        if (basis32 != null && v != null && v.length == a.dimension() && free.size() < 4) {
+            free.push(v);                 // fp64 basis rows are the working vectors themselves: never recycled
+        }
     }
 
     @Override
@@ -45,7 +72,11 @@ final class HostLanczosSpace implements LanczosSpace<double[]> {
 
     @Override
     public void store(int j, double[] v) {
-        basis[j] = v;
+        if (basis32 != null) {
+            basis32.store(j, v);
+        } else {
+            basis64[j] = v;
+        }
     }
 
     @Override
@@ -76,6 +107,10 @@ final class HostLanczosSpace implements LanczosSpace<double[]> {
 
     @Override
     public double[][] basis(int count) {
-        return java.util.Arrays.copyOf(basis, count);
+        double[][] out = new double[count][];
+        for (int k = 0; k < count; k++) {
+            out[k] = basis.row(k);
+        }
+        return out;
     }
 }

@@ -12,7 +12,7 @@ import org.goldstone.GoldstoneException;
  * <pre>
  *   v_1 = v / |v| (v Rademacher unless given),  beta_0 = 0
  *   w = A v_j - beta_{j-1} v_{j-1};  alpha_j = w.v_j;  w -= alpha_j v_j
- *   FULL: w -= V_j (V_j^T w), twice ("twice is enough")
+ *   FULL: w -= V_j (V_j^T w), again when that removed more than 30 % of |w| ("twice is enough", DGKS)
  *   beta_j = |w|;  breakdown if beta_j &lt;= tol * max_{i&lt;=j}(|alpha_i|, beta_{i-1})
  *   v_{j+1} = w / beta_j, or after a breakdown a Gaussian vector orthogonalized against the basis (beta_j := 0)
  *   T_m = tridiag(beta, alpha, beta) = Q Theta Q^T;  Ritz values theta_i ascending, weights tau_i^2 = Q[0][i]^2
@@ -204,6 +204,8 @@ public final class Lanczos {
                 if (r == null) {
                     break;                           // no direction left: the whole space is spanned
                 }
+                space.release(w);
+                space.release(vPrev);
                 vPrev = v;
                 betaPrev = 0;
                 v = r;
@@ -213,6 +215,7 @@ public final class Lanczos {
                     break;
                 }
                 space.scale(1.0 / bj, w);
+                space.release(vPrev);
                 vPrev = v;
                 betaPrev = bj;
                 v = w;

@@ -52,6 +52,10 @@ interface LanczosSpace<V> {
     double[][] basis(int count);
 
     /** A Gaussian vector (host randomness, so host and device runs draw the same numbers). */
+    /** v is no longer used by the run (a dropped vPrev or w): the space may reuse its storage. Default: nothing. */
+    default void release(V v) {
+    }
+
     default V gaussian(SplittableRandom rng) {
         return fromHost(Vectors.gaussian(dimension(), rng));
     }

@@ -62,8 +62,8 @@ final class Vectors {
      * Removes from w its components along the orthonormal vectors q[0..count) by classical Gram-Schmidt, with a
      * second pass whenever the first removed more than about 30 % of |w| ("twice is enough", applied when it is
      * needed: the DGKS criterion). Each pass computes all the coefficients in one sweep over q and applies them in a
-     * second, both split into two halves of the index range on two threads; partial sums are added in a fixed
-     * order, so the result does not depend on scheduling. w: modified.
+     * second ({@link HostBasis}: cache-blocked SIMD sweeps), both split into two halves of the index range on two
+     * threads; partial sums are added in a fixed order, so the result does not depend on scheduling. w: modified.
      */
     static void orthogonalizeInPlace(double[] w, double[][] q, int count) {
         orthogonalizeInPlace(w, q, count, norm(w));
@@ -74,6 +74,11 @@ final class Vectors {
      * (accumulated during the update sweep, so no extra pass over w).
      */
     static double orthogonalizeInPlace(double[] w, double[][] q, int count, double before) {
+        return orthogonalizeInPlace(w, new HostBasis.F64(q), count, before);
+    }
+
+    /** As {@link #orthogonalizeInPlace(double[], double[][], int, double)} against a basis kept in fp64 or fp32. */
+    static double orthogonalizeInPlace(double[] w, HostBasis q, int count, double before) {
         if (count == 0) {
             return before;
         }
@@ -88,55 +93,33 @@ final class Vectors {
         return before;
     }
 
-    private static double[] coefficients(double[][] q, int count, double[] w) {
+    /**
+     * Q^T w on two threads (two halves of the index range, partial sums added in a fixed order), with |w|^2 from the
+     * same sweep as entry {@code count}.
+     */
+    static double[] coefficients(HostBasis q, int count, double[] w) {
         int p = w.length, half = p / 2;
-        double[][] partial = new double[2][count];
+        double[][] partial = new double[2][count + 1];
         java.util.concurrent.ForkJoinTask<?> second = java.util.concurrent.ForkJoinPool.commonPool().submit(() ->
-                dots(q, count, w, half, p, partial[1]));
-        dots(q, count, w, 0, half, partial[0]);
+                q.dots(w, count, half, p, partial[1]));
+        q.dots(w, count, 0, half, partial[0]);
         second.join();
-        double[] c = new double[count];
-        for (int k = 0; k < count; k++) {
+        double[] c = new double[count + 1];
+        for (int k = 0; k <= count; k++) {
             c[k] = partial[0][k] + partial[1][k];
         }
         return c;
     }
 
-    private static void dots(double[][] q, int count, double[] w, int from, int to, double[] out) {
-        for (int k = 0; k < count; k++) {
-            out[k] = dot(q[k], w, from, to);
-        }
-    }
-
     /** w -= Q^T c on two threads; returns |w|^2 afterwards (halves added in a fixed order). */
-    private static double update(double[][] q, int count, double[] c, double[] w) {
+    static double update(HostBasis q, int count, double[] c, double[] w) {
         int p = w.length, half = p / 2;
         double[] sq = new double[2];
         java.util.concurrent.ForkJoinTask<?> second = java.util.concurrent.ForkJoinPool.commonPool().submit(() ->
-                sq[1] = subtract(q, count, c, w, half, p));
-        sq[0] = subtract(q, count, c, w, 0, half);
+                sq[1] = q.subtract(w, count, c, half, p));
+        sq[0] = q.subtract(w, count, c, 0, half);
         second.join();
         return sq[0] + sq[1];
-    }
-
-    /**
-     * w[from..to) -= sum_k c_k q_k, in blocks of 2048 entries so the block of w stays in cache; returns the sum of
-     * squares of the updated block (read while it is still in cache).
-     */
-    private static double subtract(double[][] q, int count, double[] c, double[] w, int from, int to) {
-        double s = 0;
-        for (int b = from; b < to; b += 2048) {
-            int e = Math.min(to, b + 2048);
-            for (int k = 0; k < count; k++) {
-                double[] qk = q[k];
-                double ck = c[k];
-                for (int i = b; i < e; i++) {
-                    w[i] -= ck * qk[i];
-                }
-            }
-            s += dot(w, w, b, e);
-        }
-        return s;
     }
 
     /**

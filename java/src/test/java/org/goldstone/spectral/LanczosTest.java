@@ -243,4 +243,52 @@ class LanczosTest {
         Spectra.shuffle(lambda, rng);
         return lambda;
     }
+
+    /**
+     * An operator that rounds its input to fp32 (as an fp32 Hessian does) gets an fp32 basis: each stored vector is
+     * the rounded one that was applied, coefficients stay fp64. The kept basis is orthonormal to fp32-rounding level
+     * (the rounding of one vector is nearly orthogonal to the others: about 1e-8 / sqrt(P)) and the Ritz values
+     * match the dense eigenvalues of the matrix as well as an fp32 input allows.
+     */
+    @Test
+    void fp32InputOperatorKeepsAnFp32BasisThatStaysOrthonormal() {
+        SplittableRandom rng = new SplittableRandom(36);
+        ExplicitOperator dense = ExplicitOperator.withSpectrum(Spectra.distinct(P, -2, 10, rng), rng);
+        SymmetricOperator a = new SymmetricOperator() {
+            @Override
+            public int dimension() {
+                return P;
+            }
+
+            @Override
+            public void apply(double[] v, double[] out) {
+                double[] rounded = new double[P];
+                for (int i = 0; i < P; i++) {
+                    rounded[i] = (float) v[i];
+                }
+                dense.apply(rounded, out);
+            }
+
+            @Override
+            public org.goldstone.tensor.DType inputPrecision() {
+                return org.goldstone.tensor.DType.F32;
+            }
+        };
+        LanczosResult r = Lanczos.run(a, Lanczos.Options.of(60).withKeepBasis(true), rng);
+        double[][] v = r.basis();
+        double worst = 0;
+        for (int i = 0; i < v.length; i++) {
+            for (int k = 0; k < v[i].length; k++) {
+                assertEquals((float) v[i][k], v[i][k], 0.0, "basis vector " + i + " is stored in fp32");
+            }
+            for (int j = 0; j <= i; j++) {
+                worst = Math.max(worst, Math.abs(Vectors.dot(v[i], v[j]) - (i == j ? 1 : 0)));
+            }
+        }
+        assertTrue(worst < 1e-7, "max |V^T V - I| = " + worst + ", tol 1e-7 (fp32 rounding of the basis)");
+        double[] exact = dense.denseEigenvalues();
+        double[] ritz = r.ritzValues();
+        assertEquals(exact[P - 1], ritz[ritz.length - 1], 1e-5, "largest Ritz value vs dense, tol 1e-5");
+        assertEquals(exact[0], ritz[0], 1e-5, "smallest Ritz value vs dense, tol 1e-5");
+    }
 }

@@ -1,0 +1,194 @@
+package org.goldstone.spectral;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Orthonormal vectors q_0, q_1, ... kept on the host for reorthogonalization, stored in fp64 ({@link F64}) or, for an
+ * operator that rounds its input to fp32 anyway, in fp32 ({@link F32}: the stored vector is the one the operator
+ * is applied to, half the memory and half the traffic of every sweep). Every sum is accumulated in fp64.
+ *
+ * <p>The two sweeps of classical Gram-Schmidt run in blocks of {@link #BLOCK} entries, so each block of w stays in
+ * the L1 cache while up to four basis vectors stream past it (one read of the basis and one of w per sweep), in SIMD
+ * lanes with partial sums added in a fixed order: results do not depend on scheduling or on when the JIT compiles.
+ */
+abstract sealed class HostBasis permits HostBasis.F64, HostBasis.F32 {
+    /** Entries of w per cache block (8 KiB of fp64). */
+    static final int BLOCK = 1024;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = VectorSpecies.of(float.class,
+            VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final int L = D.length();
+
+    /** q_k as a host fp64 copy. */
+    abstract double[] row(int k);
+
+    /** Loads q_k[i .. i + L) as fp64 lanes. */
+    abstract DoubleVector lanes(int k, int i);
+
+    /** q_k[i] as fp64. */
+    abstract double at(int k, int i);
+
+    /** out[k] += q_k[from..to) . w[from..to) for k &lt; count, and out[count] += |w[from..to)|^2. */
+    final void dots(double[] w, int count, int from, int to, double[] out) {
+        DoubleVector sq = DoubleVector.zero(D);
+        double tail = 0;
+        for (int b = from; b < to; b += BLOCK) {
+            int e = Math.min(to, b + BLOCK), vecEnd = b + (e - b) / L * L;
+            for (int i = b; i < vecEnd; i += L) {
+                DoubleVector x = DoubleVector.fromArray(D, w, i);
+                sq = x.fma(x, sq);
+            }
+            for (int i = vecEnd; i < e; i++) {
+                tail += w[i] * w[i];
+            }
+            int k = 0;
+            for (; k + 4 <= count; k += 4) {
+                DoubleVector a0 = DoubleVector.zero(D), a1 = a0, a2 = a0, a3 = a0;
+                for (int i = b; i < vecEnd; i += L) {
+                    DoubleVector x = DoubleVector.fromArray(D, w, i);
+                    a0 = lanes(k, i).fma(x, a0);
+                    a1 = lanes(k + 1, i).fma(x, a1);
+                    a2 = lanes(k + 2, i).fma(x, a2);
+                    a3 = lanes(k + 3, i).fma(x, a3);
+                }
+                double s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+                double s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+                for (int i = vecEnd; i < e; i++) {
+                    s0 += at(k, i) * w[i];
+                    s1 += at(k + 1, i) * w[i];
+                    s2 += at(k + 2, i) * w[i];
+                    s3 += at(k + 3, i) * w[i];
+                }
+                out[k] += s0;
+                out[k + 1] += s1;
+                out[k + 2] += s2;
+                out[k + 3] += s3;
+            }
+            for (; k < count; k++) {
+                DoubleVector a0 = DoubleVector.zero(D);
+                for (int i = b; i < vecEnd; i += L) {
+                    a0 = lanes(k, i).fma(DoubleVector.fromArray(D, w, i), a0);
+                }
+                double s0 = a0.reduceLanes(VectorOperators.ADD);
+                for (int i = vecEnd; i < e; i++) {
+                    s0 += at(k, i) * w[i];
+                }
+                out[k] += s0;
+            }
+        }
+        out[count] += sq.reduceLanes(VectorOperators.ADD) + tail;
+    }
+
+    /** w[from..to) -= sum_{k &lt; count} c_k q_k[from..to); returns the sum of squares of the updated entries. */
+    final double subtract(double[] w, int count, double[] c, int from, int to) {
+        DoubleVector sq = DoubleVector.zero(D);
+        double tail = 0;
+        for (int b = from; b < to; b += BLOCK) {
+            int e = Math.min(to, b + BLOCK), vecEnd = b + (e - b) / L * L;
+            int k = 0;
+            for (; k + 4 <= count; k += 4) {
+                double c0 = -c[k], c1 = -c[k + 1], c2 = -c[k + 2], c3 = -c[k + 3];
+                DoubleVector n0 = DoubleVector.broadcast(D, c0), n1 = DoubleVector.broadcast(D, c1);
+                DoubleVector n2 = DoubleVector.broadcast(D, c2), n3 = DoubleVector.broadcast(D, c3);
+                for (int i = b; i < vecEnd; i += L) {
+                    DoubleVector x = DoubleVector.fromArray(D, w, i);
+                    x = lanes(k, i).fma(n0, x);
+                    x = lanes(k + 1, i).fma(n1, x);
+                    x = lanes(k + 2, i).fma(n2, x);
+                    x = lanes(k + 3, i).fma(n3, x);
+                    x.intoArray(w, i);
+                }
+                for (int i = vecEnd; i < e; i++) {
+                    w[i] = Math.fma(c3, at(k + 3, i), Math.fma(c2, at(k + 2, i), Math.fma(c1, at(k + 1, i),
+                            Math.fma(c0, at(k, i), w[i]))));
+                }
+            }
+            for (; k < count; k++) {
+                double c0 = -c[k];
+                DoubleVector n0 = DoubleVector.broadcast(D, c0);
+                for (int i = b; i < vecEnd; i += L) {
+                    lanes(k, i).fma(n0, DoubleVector.fromArray(D, w, i)).intoArray(w, i);
+                }
+                for (int i = vecEnd; i < e; i++) {
+                    w[i] = Math.fma(c0, at(k, i), w[i]);
+                }
+            }
+            for (int i = b; i < vecEnd; i += L) {
+                DoubleVector x = DoubleVector.fromArray(D, w, i);
+                sq = x.fma(x, sq);
+            }
+            for (int i = vecEnd; i < e; i++) {
+                tail += w[i] * w[i];
+            }
+        }
+        return sq.reduceLanes(VectorOperators.ADD) + tail;
+    }
+
+    /** fp64 rows (referenced, not copied). */
+    static final class F64 extends HostBasis {
+        private final double[][] q;
+
+        F64(double[][] q) {
+            this.q = q;
+        }
+
+        @Override
+        double[] row(int k) {
+            return q[k];
+        }
+
+        @Override
+        DoubleVector lanes(int k, int i) {
+            return DoubleVector.fromArray(D, q[k], i);
+        }
+
+        @Override
+        double at(int k, int i) {
+            return q[k][i];
+        }
+    }
+
+    /** fp32 rows; {@link #store} rounds the vector it keeps to fp32 in place, so stored and used vector agree. */
+    static final class F32 extends HostBasis {
+        private final float[][] q;
+
+        F32(int slots) {
+            this.q = new float[slots][];
+        }
+
+        /** Rounds v to fp32 in place and keeps the rounded copy as q_k. */
+        void store(int k, double[] v) {
+            float[] r = q[k] == null || q[k].length != v.length ? new float[v.length] : q[k];
+            for (int i = 0; i < v.length; i++) {       // two plain loops: each one vectorizes
+                r[i] = (float) v[i];
+            }
+            for (int i = 0; i < v.length; i++) {
+                v[i] = r[i];
+            }
+            q[k] = r;
+        }
+
+        @Override
+        double[] row(int k) {
+            double[] out = new double[q[k].length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = q[k][i];
+            }
+            return out;
+        }
+
+        @Override
+        DoubleVector lanes(int k, int i) {
+            return (DoubleVector) FloatVector.fromArray(F, q[k], i).convertShape(VectorOperators.F2D, D, 0);
+        }
+
+        @Override
+        double at(int k, int i) {
+            return q[k][i];
+        }
+    }
+}
