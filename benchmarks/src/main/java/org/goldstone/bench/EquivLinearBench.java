@@ -118,7 +118,7 @@ public class EquivLinearBench {
             want = TwinCheck.download(twin, tc);
         }
         String line = TwinCheck.requireClose(String.format(Locale.ROOT, "EquivLinearBench %s %s %s", device.name(),
-                dtype, shape), want, got, TwinCheck.rtol(dtype));
+                dtype, shape), want, got, TwinCheck.rtol(dtype, backend));
         System.out.printf(Locale.ROOT, "# check %s; %.3f GFLOP, %.1f MB per op; %s%n", line, flops(shape) / 1e9,
                 bytes(shape, dtype) / 1e6, device.describe());
     }

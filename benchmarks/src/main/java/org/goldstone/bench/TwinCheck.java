@@ -30,6 +30,17 @@ final class TwinCheck {
         return dtype == DType.F64 ? F64_RTOL : F32_RTOL;
     }
 
+    /**
+     * As {@link #rtol(DType)} for a backend: fp32 GEMMs of a TF32 provider ("+tf32", "+cublas-tf32") round their
+     * inputs to 10 mantissa bits, so their bound is {@link #TF32_RTOL}.
+     */
+    static double rtol(DType dtype, String backend) {
+        return dtype == DType.F32 && backend.endsWith("tf32") ? TF32_RTOL : rtol(dtype);
+    }
+
+    /** Relative bound (normwise and max-element) for fp32 GEMMs with TF32 inputs: 2^-11 per input, sums of N(0,1). */
+    static final double TF32_RTOL = 5e-3;
+
     /** N(0, 1) values rounded to {@code dtype}, so the backend and the fp64 twin see identical inputs. */
     static double[] gaussian(int n, DType dtype, SplittableRandom rng) {
         double[] x = new double[n];

@@ -27,8 +27,8 @@ public final class Backends {
     }
 
     /**
-     * Opens a backend: "cpu", "cuda" (device 0) or "cuda:N", each cuda name optionally with "+cublas" (cuBLAS as the
-     * GEMM provider), "opencl" (the first GPU, else the first device) or "opencl:N" (device N of all platforms), or
+     * Opens a backend: "cpu", "cuda" (device 0) or "cuda:N", each cuda name optionally with a GEMM provider:
+     * "+cublas" (cuBLAS), "+cublas-tf32" (cuBLAS with TF32 tensor-op math) or "+tf32" (the engine's tensor-core kernel), "opencl" (the first GPU, else the first device) or "opencl:N" (device N of all platforms), or
      * "auto" (the first of {@link #names()} that opens).
      * Throws {@link BackendUnavailableException} with a one-line reason when it cannot.
      */
@@ -44,10 +44,10 @@ public final class Backends {
         if (n.equals("cpu")) {
             return new CpuBackend(Runtime.getRuntime().availableProcessors());
         }
-        boolean cublas = n.endsWith("+cublas");
-        String device = cublas ? n.substring(0, n.length() - "+cublas".length()) : n;
+        int plus = n.indexOf('+');
+        String device = plus < 0 ? n : n.substring(0, plus);
         if (device.equals("cuda") || device.startsWith("cuda:")) {
-            return openCuda(device.equals("cuda") ? 0 : index(device), cublas);
+            return openCuda(device.equals("cuda") ? 0 : index(device), gemm(plus < 0 ? "native" : n.substring(plus + 1)));
         }
         if (n.equals("opencl") || n.startsWith("opencl:")) {
             return openOpencl(n.equals("opencl") ? -1 : index(n));
@@ -98,7 +98,25 @@ public final class Backends {
     /** Why JCublas2 failed to load in this process; null until it fails. */
     private static volatile String cublasLinkFailure;
 
-    private static Backend openCuda(int ordinal, boolean cublas) {
+    /** The GEMM provider after the "+" of a cuda name. */
+    static CudaBackend.Gemm gemm(String provider) {
+        switch (provider) {
+            case "native":
+                return CudaBackend.Gemm.NATIVE;
+            case "cublas":
+                return CudaBackend.Gemm.CUBLAS;
+            case "cublas-tf32":
+                return CudaBackend.Gemm.CUBLAS_TF32;
+            case "tf32":
+                return CudaBackend.Gemm.TF32;
+            default:
+                throw new BackendUnavailableException("cuda GEMM provider: expected native, cublas, cublas-tf32 or tf32,"
+                        + " found '" + provider + "'");
+        }
+    }
+
+    private static Backend openCuda(int ordinal, CudaBackend.Gemm gemm) {
+        boolean cublas = gemm == CudaBackend.Gemm.CUBLAS || gemm == CudaBackend.Gemm.CUBLAS_TF32;
         if (cudaLinkFailure != null) {
             throw new BackendUnavailableException(cudaLinkFailure);
         }
@@ -106,7 +124,7 @@ public final class Backends {
             throw new BackendUnavailableException(cublasLinkFailure);
         }
         try {
-            return CudaBackend.open(ordinal, cublas);
+            return CudaBackend.open(ordinal, gemm);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
             String m = e.getMessage() == null ? "" : e.getMessage();
             if (cublas && (m.contains("cublas") || m.contains("JCublas"))) {

@@ -15,7 +15,8 @@ final class BackendOption {
     String backend = "auto";
 
     @Option(names = "--gemm", paramLabel = "PROVIDER",
-            description = "cuda GEMM provider: native (the engine's kernels) or cublas (through JCublas2, for"
+            description = "cuda GEMM provider: native (the engine's exact fp32/fp64 kernels), tf32 (the engine's"
+                    + " tensor-core kernel: TF32 inputs, fp32 accumulate), cublas or cublas-tf32 (through JCublas2, for"
                     + " comparison). Default: ${DEFAULT-VALUE}")
     String gemm = "native";
 
@@ -25,9 +26,12 @@ final class BackendOption {
             case "native":
                 return open(backend, out);
             case "cublas":
+            case "cublas-tf32":
+            case "tf32":
+                String provider = gemm.trim().toLowerCase(java.util.Locale.ROOT);
                 if (backend.trim().equalsIgnoreCase("auto")) {
                     try {
-                        Backend b = Backends.open("cuda+cublas");
+                        Backend b = Backends.open("cuda+" + provider);
                         out.println("backend : auto chose " + b.describe());
                         return b;
                     } catch (BackendUnavailableException e) {
@@ -36,12 +40,13 @@ final class BackendOption {
                     }
                 }
                 if (!backend.trim().toLowerCase(java.util.Locale.ROOT).startsWith("cuda")) {
-                    throw new IllegalArgumentException("--gemm cublas: expected --backend cuda or auto, found '"
+                    throw new IllegalArgumentException("--gemm " + provider + ": expected --backend cuda or auto, found '"
                             + backend + "'");
                 }
-                return Backends.open(backend.trim() + "+cublas");
+                return Backends.open(backend.trim() + "+" + provider);
             default:
-                throw new IllegalArgumentException("--gemm: expected native or cublas, found '" + gemm + "'");
+                throw new IllegalArgumentException("--gemm: expected native, tf32, cublas or cublas-tf32, found '" + gemm
+                        + "'");
         }
     }
 

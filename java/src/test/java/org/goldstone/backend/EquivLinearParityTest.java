@@ -20,19 +20,39 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * equiv_linear kernels against CpuEquivLinear: real GEMM in all four transpose cases and the three complex passes,
- * for both GEMM providers (native kernels, cuBLAS).
+ * for every GEMM provider: the native kernels and cuBLAS (exact fp32), and the two TF32 tensor-core providers
+ * (the engine's {@code tc_gemm_tf32}, cuBLAS with TF32 math) whose fp32 tolerance is {@link #TF32}.
  */
 @Tag("cuda")
 @Tag("opencl")
 class EquivLinearParityTest {
-    /** (m, n, kk): 1, odd primes, sizes that are not multiples of the 64-tile or the 16-deep k-tile. */
+    /**
+     * (m, n, kk): 1, odd primes, sizes that are not multiples of the 64-tile or the 16-deep k-tile; the last two have
+     * few C tiles and a long K, so the tensor-core GEMM splits K (3 and 5 slices, the last one short).
+     */
     private static final int[][] SHAPES = {
-        {1, 1, 1}, {1, 37, 5}, {37, 1, 64}, {37, 41, 43}, {64, 64, 16}, {65, 129, 17}, {128, 300, 128}, {3, 257, 200}
+        {1, 1, 1}, {1, 37, 5}, {37, 1, 64}, {37, 41, 43}, {64, 64, 16}, {65, 129, 17}, {128, 300, 128}, {3, 257, 200},
+        {37, 41, 1000}, {130, 129, 1283}
     };
+
+    /** The tensor-core providers: fp32 GEMMs with TF32 inputs (fp64 stays exact). */
+    static final List<String> TF32_PROVIDERS = List.of("cuda+tf32", "cuda+cublas-tf32");
+    /**
+     * TF32 keeps 10 of fp32's 23 mantissa bits: each input is rounded to within 2^-11 (4.9e-4) relative, so each
+     * product is off by up to about 1e-3 of |a||b|; with O(1) inputs the sum of kk products is off by about
+     * 1e-3 sqrt(kk) (random signs). Bound per element: 2e-3 (1 + |ref|), times sqrt(kk) as for fp32.
+     */
+    static final Parity.Tolerance TF32 = new Parity.Tolerance(2e-3, 2e-3);
+
+    private static List<String> providers() {
+        List<String> all = new ArrayList<>(Parity.GEMM_PROVIDERS);
+        all.addAll(TF32_PROVIDERS);
+        return all;
+    }
 
     static Stream<Arguments> real() {
         List<Arguments> out = new ArrayList<>();
-        for (String be : Parity.GEMM_PROVIDERS) {
+        for (String be : providers()) {
             for (DType dt : DType.values()) {
                 for (int[] s : SHAPES) {
                     for (int t = 0; t < 4; t++) {
@@ -45,8 +65,9 @@ class EquivLinearParityTest {
     }
 
     /** fp32 sums of kk products: error grows like sqrt(kk) ulps relative to sum |a||b|; inputs are O(1). */
-    private static Parity.Tolerance tol(DType dt, int kk) {
-        return Parity.Tolerance.of(dt).times(Math.max(1.0, Math.sqrt(kk)));
+    private static Parity.Tolerance tol(String provider, DType dt, int kk) {
+        Parity.Tolerance base = dt == DType.F32 && TF32_PROVIDERS.contains(provider) ? TF32 : Parity.Tolerance.of(dt);
+        return base.times(Math.max(1.0, Math.sqrt(kk)));
     }
 
     @ParameterizedTest(name = "{0} {1} gemm m={2} n={3} kk={4} transA={5} transB={6}")
@@ -66,14 +87,15 @@ class EquivLinearParityTest {
                 got[idx++] = download(be, c);
             }
             assertClose(name + " " + dt + " gemm " + m + "x" + n + "x" + kk + " tA=" + transA + " tB=" + transB
-                    + " beta=" + beta, got[0], got[1], tol(dt, kk));
+                    + " beta=" + beta, got[0], got[1], tol(name, dt, kk));
         }
     }
 
     static Stream<Arguments> complex() {
         List<Arguments> out = new ArrayList<>();
-        int[][] shapes = {{1, 1, 1}, {1, 3, 37}, {37, 41, 5}, {64, 64, 64}, {65, 17, 130}, {128, 128, 257}};
-        for (String be : Parity.GEMM_PROVIDERS) {
+        int[][] shapes = {{1, 1, 1}, {1, 3, 37}, {37, 41, 5}, {64, 64, 64}, {65, 17, 130}, {128, 128, 257},
+            {64, 64, 1029}};
+        for (String be : providers()) {
             for (DType dt : DType.values()) {
                 for (int[] s : shapes) {
                     for (String pass : new String[] {"forward", "backwardData", "backwardWeight"}) {
@@ -122,7 +144,7 @@ class EquivLinearParityTest {
                 got[idx++] = download(be, out);
             }
             assertClose(name + " " + dt + " complex " + pass + " m=" + m + " n=" + n + " batch=" + batch + " beta="
-                    + beta, got[0], got[1], tol(dt, 2 * inner));
+                    + beta, got[0], got[1], tol(name, dt, 2 * inner));
         }
     }
 }

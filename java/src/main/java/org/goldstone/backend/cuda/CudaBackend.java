@@ -54,6 +54,7 @@ import org.goldstone.backend.OptimOps;
 import org.goldstone.backend.PointwiseOps;
 import org.goldstone.backend.ReduceOps;
 import org.goldstone.backend.device.DeviceEquivLinear;
+import org.goldstone.backend.device.GemmProvider;
 import org.goldstone.backend.device.DeviceLanczos;
 import org.goldstone.backend.device.DeviceLoss;
 import org.goldstone.backend.device.DeviceNormAct;
@@ -135,7 +136,22 @@ public final class CudaBackend implements Backend {
     private final DeviceLanczos lanczos;
 
     /** The cuBLAS GEMM provider, or null when the native kernels serve every GEMM. */
+    /** The cuBLAS provider (--gemm cublas, cublas-tf32), else null. */
     private final CublasGemm cublas;
+    /** The GEMM provider in use: cuBLAS, the tensor-core kernel, or null for the equiv_linear kernels. */
+    private final GemmProvider gemmProvider;
+
+    /** Who runs the equivariant matmul's GEMMs (the {@code --gemm} choices). */
+    public enum Gemm {
+        /** The engine's SIMT kernels (exact fp32 and fp64). */
+        NATIVE,
+        /** cuBLAS, default math (exact fp32). */
+        CUBLAS,
+        /** cuBLAS with TF32 tensor-op math for fp32. */
+        CUBLAS_TF32,
+        /** The engine's tensor-core kernel for fp32 (TF32 inputs), SIMT kernels for fp64. */
+        TF32
+    }
 
     /** This backend as the shared launchers see it. */
     private final Kernels kernels = new Kernels() {
@@ -206,7 +222,7 @@ public final class CudaBackend implements Backend {
         }
     };
 
-    private CudaBackend(int ordinal, boolean useCublas) {
+    private CudaBackend(int ordinal, Gemm gemm) {
         JCudaDriver.setExceptionsEnabled(true);
         cuInit(0);
         int[] count = {0};
@@ -237,11 +253,11 @@ public final class CudaBackend implements Backend {
         cuDeviceTotalMem(mem, device);
         this.totalMemory = mem[0];
         CudaModule m;
-        CublasGemm gemmProvider = null;
+        CublasGemm cublasGemm = null;
         try {
             m = CudaModule.load();
-            if (useCublas) {
-                gemmProvider = new CublasGemm(this, CublasLibrary.load());
+            if (gemm == Gemm.CUBLAS || gemm == Gemm.CUBLAS_TF32) {
+                cublasGemm = new CublasGemm(this, CublasLibrary.load(), gemm == Gemm.CUBLAS_TF32);
             }
         } catch (RuntimeException | LinkageError e) {
             cuStreamDestroy(stream);
@@ -249,11 +265,18 @@ public final class CudaBackend implements Backend {
             throw e;
         }
         this.module = m;
-        this.cublas = gemmProvider;
+        this.cublas = cublasGemm;
+        if (gemm == Gemm.TF32 && computeMajor < 8) {
+            cuStreamDestroy(stream);
+            cuDevicePrimaryCtxRelease(device);
+            throw new BackendUnavailableException("cuda: --gemm tf32 needs tensor cores with TF32 (compute capability"
+                    + " 8.0 or newer), found " + computeMajor + "." + computeMinor);
+        }
+        this.gemmProvider = gemm == Gemm.TF32 ? new TensorCoreGemm(this) : cublasGemm;
         this.description = String.format(Locale.ROOT, "cuda:%d %s, %.0f GiB, compute %d.%d, %d SMs, %s, gemm %s",
                 ordinal, deviceName, totalMemory / 1073741824.0, computeMajor, computeMinor, multiprocessors,
-                driverVersion(), cublas == null ? "native kernels" : cublas.variant());
-        this.equivLinear = new DeviceEquivLinear(kernels, cublas);
+                driverVersion(), gemmProvider == null ? "native kernels" : gemmProvider.variant());
+        this.equivLinear = new DeviceEquivLinear(kernels, gemmProvider);
         this.normAct = new DeviceNormAct(kernels);
         this.pointwise = new DevicePointwise(kernels);
         this.loss = new DeviceLoss(kernels);
@@ -267,15 +290,15 @@ public final class CudaBackend implements Backend {
      * {@link UnsatisfiedLinkError} without libcuda.so.1): {@code Backends} turns those into one-line reasons.
      */
     public static CudaBackend open(int ordinal) {
-        return new CudaBackend(ordinal, false);
+        return new CudaBackend(ordinal, Gemm.NATIVE);
     }
 
     /**
-     * As {@link #open(int)}, with cuBLAS (through JCublas2) as the GEMM provider when {@code cublas}: loading it may
-     * also throw {@link UnsatisfiedLinkError} when neither libcublas.so.13 nor libcublas.so.12 is found.
+     * As {@link #open(int)}, with the given GEMM provider: loading cuBLAS (through JCublas2) may also throw
+     * {@link UnsatisfiedLinkError} when neither libcublas.so.13 nor libcublas.so.12 is found.
      */
-    public static CudaBackend open(int ordinal, boolean cublas) {
-        return new CudaBackend(ordinal, cublas);
+    public static CudaBackend open(int ordinal, Gemm gemm) {
+        return new CudaBackend(ordinal, gemm);
     }
 
     /** The cuBLAS provider, or null (native kernels). */
@@ -504,10 +527,10 @@ public final class CudaBackend implements Backend {
         return new Launch(this, fullName);
     }
 
-    void launch(String kernel, int gridX, int gridY, int block, int blockY, int shared, Pointer[] args) {
+    void launch(String kernel, int gridX, int gridY, int gridZ, int block, int blockY, int shared, Pointer[] args) {
         bind();
         try {
-            cuLaunchKernel(module.function(kernel), gridX, gridY, 1, block, blockY, 1, shared, stream,
+            cuLaunchKernel(module.function(kernel), gridX, gridY, gridZ, block, blockY, 1, shared, stream,
                     Pointer.to(args), null);
         } catch (CudaException e) {
             throw new KernelLaunchException("cuda: launch of " + kernel + " (grid " + gridX + "x" + gridY

@@ -24,6 +24,7 @@ final class Launch implements KernelLaunch {
     private final List<Pointer> args = new ArrayList<>(16);
     private int grid = 1;
     private int gridY = 1;
+    private int gridZ = 1;
     private int block = 256;
     private int blockY = 1;
     private int shared;
@@ -42,6 +43,13 @@ final class Launch implements KernelLaunch {
     public Launch buf(DeviceBuffer b) {
         args.add(Pointer.to(CudaBuffer.of(b, be).pointer()));
         return i(0);                                       // the (pointer, offset) pair of the shared kernel source
+    }
+
+    /** A bare pointer to element {@code offset} of b, for the CUDA-only kernels (no offset argument follows). */
+    Launch ptr(DeviceBuffer b, long offset) {
+        CudaBuffer c = CudaBuffer.of(b, be);
+        args.add(Pointer.to(offset == 0 ? c.pointer() : c.pointer().withByteOffset(offset * c.dtype().bytes())));
+        return this;
     }
 
     @Override
@@ -71,6 +79,12 @@ final class Launch implements KernelLaunch {
     Launch grid(int x, int y) {
         this.grid = x;
         this.gridY = y;
+        return this;
+    }
+
+    /** A third grid dimension (the split-K slices of the tensor-core GEMM). */
+    Launch gridZ(int z) {
+        this.gridZ = z;
         return this;
     }
 
@@ -112,6 +126,6 @@ final class Launch implements KernelLaunch {
 
     @Override
     public void run() {
-        be.launch(kernel, grid, gridY, block, blockY, shared, args.toArray(new Pointer[0]));
+        be.launch(kernel, grid, gridY, gridZ, block, blockY, shared, args.toArray(new Pointer[0]));
     }
 }

@@ -8,13 +8,14 @@ import org.goldstone.tensor.DType;
 /**
  * Launches the {@code equiv_linear} kernels. Each operand is passed as (pointer, row stride, column stride[, offset of
  * the imaginary part]); the strides encode transposes, the planar complex weights and the k = 2 unit layout of
- * U(1) activations, so one real and one complex kernel serve every case. With cuBLAS selected as the GEMM provider
- * ({@code --gemm cublas}) every pass goes to that {@link GemmProvider} instead. Twin: {@code CpuEquivLinear}.
+ * U(1) activations, so one real and one complex kernel serve every case. With another GEMM provider selected
+ * ({@code --gemm cublas|cublas-tf32|tf32}) every pass of a dtype it supports goes to that {@link GemmProvider}
+ * instead. Twin: {@code CpuEquivLinear}.
  */
 public final class DeviceEquivLinear implements EquivLinearOps {
     private static final int TILE = 64;
     private final Kernels be;
-    /** Null: the equiv_linear kernels; else the provider (cuBLAS) runs every pass. */
+    /** Null: the equiv_linear kernels; else the provider (cuBLAS, tensor cores) runs every pass of a dtype it supports. */
     private final GemmProvider provider;
 
     public DeviceEquivLinear(Kernels be, GemmProvider provider) {
@@ -29,7 +30,7 @@ public final class DeviceEquivLinear implements EquivLinearOps {
         if (m == 0 || n == 0) {
             return;
         }
-        if (provider != null) {
+        if (provider != null && provider.supports(dt)) {
             provider.gemm(dt, transA, transB, m, n, kk, 1.0, a, 0, transA ? kk : m, b, 0, transB ? n : kk, beta,
                     c, 0, m);
             return;
@@ -56,7 +57,7 @@ public final class DeviceEquivLinear implements EquivLinearOps {
     public void complexForward(int m, int n, int batch, DeviceBuffer w, DeviceBuffer z, double beta, DeviceBuffer y) {
         // Y(i, b) = sum_p W(i, p) Z(p, b): W planar m x n, Z and Y in the k = 2 unit layout
         DType dt = check("complexForward", w, 2L * m * n, z, 2L * n * batch, y, 2L * m * batch, beta);
-        if (provider != null) {
+        if (provider != null && provider.supports(dt)) {
             provider.complexForward(dt, m, n, batch, w, z, beta, y);
             return;
         }
@@ -71,7 +72,7 @@ public final class DeviceEquivLinear implements EquivLinearOps {
                                     DeviceBuffer gz) {
         // G_Z(p, b) = sum_i conj(W(i, p)) G_Y(i, b): A(p, i) = conj W at i + p*m, so rs = m, cs = 1
         DType dt = check("complexBackwardData", w, 2L * m * n, gy, 2L * m * batch, gz, 2L * n * batch, beta);
-        if (provider != null) {
+        if (provider != null && provider.supports(dt)) {
             provider.complexBackwardData(dt, m, n, batch, w, gy, beta, gz);
             return;
         }
@@ -86,7 +87,7 @@ public final class DeviceEquivLinear implements EquivLinearOps {
                                       DeviceBuffer gw) {
         // G_W(i, p) = sum_b G_Y(i, b) conj(Z(p, b)): B(b, p) = conj Z at p + 2b*n, so rs = 2n, cs = 1
         DType dt = check("complexBackwardWeight", gy, 2L * m * batch, z, 2L * n * batch, gw, 2L * m * n, beta);
-        if (provider != null) {
+        if (provider != null && provider.supports(dt)) {
             provider.complexBackwardWeight(dt, m, n, batch, gy, z, beta, gw);
             return;
         }

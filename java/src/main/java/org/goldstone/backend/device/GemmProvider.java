@@ -24,6 +24,11 @@ public interface GemmProvider {
     void complexBackwardWeight(DType dt, int m, int n, int batch, DeviceBuffer gy, DeviceBuffer z, double beta,
                                DeviceBuffer gw);
 
+    /** Whether this provider runs GEMMs of {@code dt}; the others go to the equiv_linear kernels. Default: all. */
+    default boolean supports(DType dt) {
+        return true;
+    }
+
     /** One line naming the provider ("cuBLAS 13 (re-linked JCublas2 12.6.0)"). */
     String variant();
 }
