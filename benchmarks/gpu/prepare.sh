@@ -21,7 +21,16 @@ for a in org/openjdk/jmh/jmh-core/1.37/jmh-core-1.37.jar net/sf/jopt-simple/jopt
     cp ~/.m2/repository/$a .gpu-extra/
 done
 cp benchmarks/gpu/*.sh .gpu-extra/
-../shared/gpu-kit/pack java/target/goldstone.jar jdk.incubator.vector,java.desktop,jdk.management,jdk.zipfs
+# GS_LEAN=1 (benchmark runs): no java.desktop (plots are skipped with a note), no JOCL/jline natives for other
+# platforms, no cuBLAS-12 JNI variant; keeps .gpu plus the tree under the device's 64 MiB with room to spare
+modules=jdk.incubator.vector,java.desktop,jdk.management,jdk.zipfs
+[ "${GS_LEAN:-0}" = 1 ] && modules=jdk.incubator.vector,jdk.management,jdk.zipfs
+../shared/gpu-kit/pack java/target/goldstone.jar "$modules"
 strip --strip-unneeded .gpu/jre/lib/server/libjvm.so      # symbols are not needed there: 4 MB less to send
 rm -f .gpu/jre/lib/libawt_xawt.so .gpu/jre/lib/libsplashscreen.so .gpu/jre/lib/libjsound.so  # headless: no X11
+if [ "${GS_LEAN:-0}" = 1 ]; then
+  zip -q -d .gpu/app.jar 'org/jline/nativ/Windows/*' 'org/jline/nativ/Mac/*' 'org/jline/nativ/FreeBSD/*' \
+      'lib/libJCublas2-12.6.0-linux-x86_64.so' || true
+  rm -f .gpu/jre/lib/libjsvml.so
+fi
 du -sh .gpu .gpu/* | sort -h | tail -8

@@ -14,6 +14,7 @@
 // TF32. Each warp owns a 64 x 32 sub-tile, 4 x 2 wmma m16n16k8 accumulators. CPU twin: CpuEquivLinear.gemm (the
 // parity test allows TF32 rounding: see TensorCoreGemmParityTest).
 #include <mma.h>
+#include <type_traits>
 
 namespace gs_tc_gemm {
 constexpr int BM = 128, BN = 128, BK = 16, PAD = 8;
@@ -144,3 +145,165 @@ extern "C" __global__ void tc_gemm_reduce(int m, int n, int splits, const float*
         *p = be == 0.0f ? v : v + be * *p;
     }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// tc_gemm_tf32_async_<A><B>: the same GEMM for unit-stride operands, with asynchronous copies (cp.async, sm_80+):
+// 16-byte chunks go from global to shared memory without passing through registers, two slices in flight (double
+// buffering), and the fragments are rounded to TF32 after loading. <A> is m when A(i, p) is contiguous along i (A
+// not transposed) and k when along p; <B> is n when B(p, j) is contiguous along j and k when along p. The host uses
+// it where the fast dimension's extent, the other stride and both offsets are multiples of 4 floats (16 bytes) and
+// split-K slices are multiples of 16; otherwise tc_gemm_tf32. Same arguments, same results up to summation order.
+namespace gs_tc_gemm {
+constexpr int LDK = BK + 4;                           // row length of a tile stored k-fastest
+constexpr int LDW = BM + 4;                           // row length of a tile stored m- or n-fastest (BM == BN)
+constexpr int STAGE = BM * LDK > BK * LDW ? BM * LDK : BK * LDW;   // floats per operand per stage
+
+__device__ __forceinline__ void cp_async16(float* smem, const float* gmem, bool valid) {
+    unsigned s = (unsigned) __cvta_generic_to_shared(smem);
+    int bytes = valid ? 16 : 0;                       // 0: zero-fill, nothing is read
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(s), "l"(gmem), "r"(bytes));
+}
+
+__device__ __forceinline__ void cp_async_commit() {
+    asm volatile("cp.async.commit_group;\n" ::);
+}
+
+__device__ __forceinline__ void cp_async_wait_one() {
+    asm volatile("cp.async.wait_group 1;\n" ::);
+}
+
+template <typename Frag>
+__device__ __forceinline__ void to_tf32(Frag& f) {
+#pragma unroll
+    for (int t = 0; t < f.num_elements; t++) {
+        f.x[t] = nvcuda::wmma::__float_to_tf32(f.x[t]);
+    }
+}
+
+template <bool AM, bool BNF>
+__device__ __forceinline__ void tc_async(int m, int n, int kk, int kChunk, const float* __restrict__ a, long aRs,
+                                         long aCs, const float* __restrict__ b, long bRs, long bCs, double alpha,
+                                         double beta, float* __restrict__ c, long cRs, long cCs, long cSplit) {
+    using namespace nvcuda;
+    __shared__ __align__(128) float smem[2 * 2 * STAGE];   // [stage][A, B][STAGE]; reused by the epilogue
+    const int tid = threadIdx.y * blockDim.x + threadIdx.x;
+    const int warp = tid / 32, lane = tid % 32;
+    const int wm = warp % 2, wn = warp / 2;
+    const int i0 = blockIdx.y * BM, j0 = blockIdx.x * BN;
+    const int kBegin = blockIdx.z * kChunk, kEnd = min(kk, kBegin + kChunk);
+    c += blockIdx.z * cSplit;
+
+    auto issue = [&](int stage, int k0) {
+        float* As = smem + stage * 2 * STAGE;
+        float* Bs = As + STAGE;
+#pragma unroll
+        for (int r = 0; r < 2; r++) {                 // 512 chunks of 4 floats per operand, 2 per thread
+            int ch = tid + r * THREADS;
+            if (AM) {                                 // As[p][i], 32 chunks per p
+                int p = ch / 32, i = (ch % 32) * 4;
+                bool ok = i0 + i < m && k0 + p < kEnd;
+                cp_async16(&As[p * LDW + i], ok ? a + (i0 + i) + (long) (k0 + p) * aCs : a, ok);
+            } else {                                  // As[i][p], 4 chunks per i
+                int i = ch / 4, p = (ch % 4) * 4;
+                bool ok = i0 + i < m && k0 + p < kEnd;
+                cp_async16(&As[i * LDK + p], ok ? a + (long) (i0 + i) * aRs + (k0 + p) : a, ok);
+            }
+            if (BNF) {                                // Bs[p][j]
+                int p = ch / 32, j = (ch % 32) * 4;
+                bool ok = j0 + j < n && k0 + p < kEnd;
+                cp_async16(&Bs[p * LDW + j], ok ? b + (long) (k0 + p) * bRs + (j0 + j) : b, ok);
+            } else {                                  // Bs[j][p]
+                int j = ch / 4, p = (ch % 4) * 4;
+                bool ok = j0 + j < n && k0 + p < kEnd;
+                cp_async16(&Bs[j * LDK + p], ok ? b + (k0 + p) + (long) (j0 + j) * bCs : b, ok);
+            }
+        }
+    };
+
+    wmma::fragment<wmma::accumulator, 16, 16, 8, float> acc[4][2];
+#pragma unroll
+    for (int x = 0; x < 4; x++) {
+#pragma unroll
+        for (int y = 0; y < 2; y++) {
+            wmma::fill_fragment(acc[x][y], 0.0f);
+        }
+    }
+    using LayoutA = typename std::conditional<AM, wmma::col_major, wmma::row_major>::type;
+    using LayoutB = typename std::conditional<BNF, wmma::row_major, wmma::col_major>::type;
+    const int slices = kEnd > kBegin ? (kEnd - kBegin + BK - 1) / BK : 0;
+    if (slices > 0) {
+        issue(0, kBegin);
+    }
+    cp_async_commit();
+    for (int t = 0; t < slices; t++) {
+        if (t + 1 < slices) {
+            issue((t + 1) & 1, kBegin + (t + 1) * BK);
+        }
+        cp_async_commit();
+        cp_async_wait_one();                          // slice t has landed (slice t + 1 may be in flight)
+        __syncthreads();
+        const float* As = smem + (t & 1) * 2 * STAGE;
+        const float* Bs = As + STAGE;
+#pragma unroll
+        for (int ks = 0; ks < BK; ks += 8) {
+            wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, LayoutA> fa[4];
+            wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, LayoutB> fb[2];
+#pragma unroll
+            for (int x = 0; x < 4; x++) {
+                int i = wm * 64 + x * 16;
+                wmma::load_matrix_sync(fa[x], AM ? As + ks * LDW + i : As + i * LDK + ks, AM ? LDW : LDK);
+                to_tf32(fa[x]);
+            }
+#pragma unroll
+            for (int y = 0; y < 2; y++) {
+                int j = wn * 32 + y * 16;
+                wmma::load_matrix_sync(fb[y], BNF ? Bs + ks * LDW + j : Bs + j * LDK + ks, BNF ? LDW : LDK);
+                to_tf32(fb[y]);
+            }
+#pragma unroll
+            for (int x = 0; x < 4; x++) {
+#pragma unroll
+                for (int y = 0; y < 2; y++) {
+                    wmma::mma_sync(acc[x][y], fa[x], fb[y], acc[x][y]);
+                }
+            }
+        }
+        __syncthreads();                              // the stage is refilled two slices later
+    }
+
+    float* stage = smem + warp * 256;                 // the pipeline is drained: reuse its memory
+    const float al = (float) alpha, be = (float) beta;
+#pragma unroll
+    for (int x = 0; x < 4; x++) {
+#pragma unroll
+        for (int y = 0; y < 2; y++) {
+            wmma::store_matrix_sync(stage, acc[x][y], 16, wmma::mem_col_major);
+            __syncwarp();
+            for (int t = lane; t < 256; t += 32) {
+                int r = t % 16, col = t / 16;
+                int gi = i0 + wm * 64 + x * 16 + r, gj = j0 + wn * 32 + y * 16 + col;
+                if (gi < m && gj < n) {
+                    float* p = c + gi * cRs + gj * cCs;
+                    float v = al * stage[t];
+                    *p = be == 0.0f ? v : v + be * *p;
+                }
+            }
+            __syncwarp();
+        }
+    }
+}
+}  // namespace gs_tc_gemm
+
+#define GS_TC_ASYNC(NAME, AM, BNF)                                                                                 \
+    extern "C" __global__ void __launch_bounds__(256)                                                              \
+    NAME(int m, int n, int kk, int kChunk, const float* __restrict__ a, long aRs, long aCs,                        \
+         const float* __restrict__ b, long bRs, long bCs, double alpha, double beta, float* __restrict__ c,        \
+         long cRs, long cCs, long cSplit) {                                                                        \
+        gs_tc_gemm::tc_async<AM, BNF>(m, n, kk, kChunk, a, aRs, aCs, b, bRs, bCs, alpha, beta, c, cRs, cCs,        \
+                                      cSplit);                                                                     \
+    }
+GS_TC_ASYNC(tc_gemm_tf32_async_mn, true, true)
+GS_TC_ASYNC(tc_gemm_tf32_async_mk, true, false)
+GS_TC_ASYNC(tc_gemm_tf32_async_kn, false, true)
+GS_TC_ASYNC(tc_gemm_tf32_async_kk, false, false)
+#undef GS_TC_ASYNC

@@ -27,12 +27,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("opencl")
 class EquivLinearParityTest {
     /**
-     * (m, n, kk): 1, odd primes, sizes that are not multiples of the 64-tile or the 16-deep k-tile; the last two have
-     * few C tiles and a long K, so the tensor-core GEMM splits K (3 and 5 slices, the last one short).
+     * (m, n, kk): 1, odd primes, sizes that are not multiples of the 64-tile or the 16-deep k-tile; the last three
+     * have few C tiles and a long K, so the tensor-core GEMM splits K (the last slice short); where every extent is a
+     * multiple of 4 ({64, 64, 16}, {128, 300, 128}, {36, 40, 1000}) its cp.async variant can take them.
      */
     private static final int[][] SHAPES = {
         {1, 1, 1}, {1, 37, 5}, {37, 1, 64}, {37, 41, 43}, {64, 64, 16}, {65, 129, 17}, {128, 300, 128}, {3, 257, 200},
-        {37, 41, 1000}, {130, 129, 1283}
+        {37, 41, 1000}, {130, 129, 1283}, {36, 40, 1000}
     };
 
     /** The tensor-core providers: fp32 GEMMs with TF32 inputs (fp64 stays exact). */
@@ -94,7 +95,7 @@ class EquivLinearParityTest {
     static Stream<Arguments> complex() {
         List<Arguments> out = new ArrayList<>();
         int[][] shapes = {{1, 1, 1}, {1, 3, 37}, {37, 41, 5}, {64, 64, 64}, {65, 17, 130}, {128, 128, 257},
-            {64, 64, 1029}};
+            {64, 64, 1029}, {64, 68, 1024}};
         for (String be : providers()) {
             for (DType dt : DType.values()) {
                 for (int[] s : shapes) {

@@ -1,6 +1,7 @@
 package org.goldstone.backend.cuda;
 
 import org.goldstone.backend.DeviceBuffer;
+import org.goldstone.backend.device.PooledBuffer;
 import org.goldstone.backend.device.RealGemmProvider;
 import org.goldstone.tensor.DType;
 
@@ -14,6 +15,11 @@ import org.goldstone.tensor.DType;
  */
 final class TensorCoreGemm extends RealGemmProvider {
     private static final int TILE = 128, THREADS = 256, DEPTH = 16;
+    /**
+     * {@code -Dgoldstone.tc.kernel=async}: operands with 16-byte-aligned unit-stride rows go to the cp.async variants
+     * (double-buffered asynchronous copies); default {@code sync}: the register-staged kernel for every operand.
+     */
+    static final boolean ASYNC = "async".equals(System.getProperty("goldstone.tc.kernel", "sync"));
     /** Split K only when each slice keeps at least this many k (a slice's fixed cost is its C tile). */
     private static final int MIN_CHUNK = 256;
     private final CudaBackend be;
@@ -31,6 +37,22 @@ final class TensorCoreGemm extends RealGemmProvider {
     static int splits(long tiles, int kk, int multiprocessors) {
         long want = (2L * multiprocessors + tiles - 1) / tiles;
         return (int) Math.max(1, Math.min(want, kk / MIN_CHUNK));
+    }
+
+    /**
+     * The cp.async variant for these operands ({@code tc_gemm_tf32_async_<A><B>}), or null when a 16-byte chunk
+     * along an operand's unit-stride dimension could be misaligned or straddle its end: the extent along it, the
+     * other stride and the element offsets (view plus argument) must all be multiples of 4 floats.
+     */
+    static String asyncKernel(boolean transA, boolean transB, int m, int n, int kk, DeviceBuffer a, long aOff,
+                              int lda, DeviceBuffer b, long bOff, int ldb) {
+        long aAt = ((PooledBuffer<?>) a).offset() + aOff, bAt = ((PooledBuffer<?>) b).offset() + bOff;
+        boolean ok = aAt % 4 == 0 && bAt % 4 == 0 && lda % 4 == 0 && ldb % 4 == 0 && kk % 4 == 0
+                && (transA || m % 4 == 0) && (!transB || n % 4 == 0);
+        if (!ok) {
+            return null;
+        }
+        return "tc_gemm_tf32_async_" + (transA ? "k" : "m") + (transB ? "n" : "k");
     }
 
     private DeviceBuffer workspace(long elements) {
@@ -70,7 +92,8 @@ final class TensorCoreGemm extends RealGemmProvider {
         int chunk = ((kk + splits - 1) / splits + DEPTH - 1) / DEPTH * DEPTH;
         splits = chunk == 0 ? 1 : (kk + chunk - 1) / chunk;
         DeviceBuffer ws = splits > 1 ? workspace((long) splits * m * n) : null;
-        be.kernel("tc_gemm_tf32")
+        String kernel = ASYNC ? asyncKernel(transA, transB, m, n, kk, a, aOff, lda, b, bOff, ldb) : null;
+        be.kernel(kernel == null ? "tc_gemm_tf32" : kernel)
                 .i(m)                                  // int m
                 .i(n)                                  // int n
                 .i(kk)                                 // int kk
