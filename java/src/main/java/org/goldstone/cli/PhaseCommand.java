@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.goldstone.group.Group;
 import org.goldstone.layer.Radial;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code goldstone phase}: the order-parameter phase diagram of SCIENCE b.5 (items 1-2). Sweeps sigma_w, prints
+ * {@code goldstone phase}: the order-parameter phase diagram of SCIENCE b.5 (items 1, 2 and 4). Sweeps sigma_w, prints
  * mean-field q*, the simulated q at depth, chi_1 and the depth scale, measures the critical sigma_w from the
  * simulations, and writes {@code phase.csv}, {@code depth.csv}, {@code order_parameter.png} and {@code depth.png}.
  */
@@ -176,9 +178,67 @@ final class PhaseCommand implements Callable<Integer> {
             Plots.lines(depthPng, g.label() + " " + radial.profile() + ": q^l below / at / above sigma_c", "layer l",
                     "q^l", depthSeries, true);
         }
-        System.out.printf(Locale.ROOT, "wrote %s, %s%s (%.1f s)%n", phaseCsv, orderPng,
-                r.profiles().isEmpty() ? "" : ", " + depthCsv + ", " + depthPng, seconds);
+        long t1 = System.nanoTime();
+        Path gainCsv = dir.resolve("goldstone_gain.csv");
+        Path gainPng = dir.resolve("goldstone_gain.png");
+        goldstoneGain(g, radial, r.rows(), gainCsv, gainPng);
+        seconds += (System.nanoTime() - t1) * 1e-9;
+        System.out.printf(Locale.ROOT, "wrote %s, %s%s, %s, %s (%.1f s)%n", phaseCsv, orderPng,
+                r.profiles().isEmpty() ? "" : ", " + depthCsv + ", " + depthPng, gainCsv, gainPng, seconds);
         return 0;
+    }
+
+    /**
+     * SCIENCE b.5 item 4: per sigma_w, the deep Jacobian's gain along the generator direction A Z_0 (U(1): i; O(k):
+     * the rotation generator of components 0 and 1), which equivariance makes exactly |A y_L| / |A y_0|, against
+     * its gain along a random direction (about chi_1^(L/2)), on explicit weights of the simulated width and depth
+     * (one seed per point). Prints a table, writes the CSV and a log-scale plot.
+     */
+    private void goldstoneGain(Group g, Radial radial, List<PhaseDiagram.Row> rows, Path csvFile, Path png)
+            throws IOException {
+        int d = g.unitDim();
+        double[][] a = new double[d][d];
+        a[0][1] = -1;
+        a[1][0] = 1;
+        System.out.printf(Locale.ROOT, "Goldstone direction of the deep Jacobian (b.2, b.5 item 4): explicit weights,"
+                + " n = %d, depth %d, A = %s%n", width, depth, g.label().equals("U(1)") ? "i"
+                : "rotation generator of components 0, 1");
+        System.out.println("sigma_w   sigma_w^2   gain(A Z0)   gain(random)   chi_1^(L/2)   max |J(A Z0) - A Z_L| rel");
+        StringBuilder csv = new StringBuilder("sigma_w,sigma_w2,goldstone_gain,random_gain,chi1_pow_half_depth,"
+                + "generator_error\n");
+        double[][] gold = new double[2][rows.size()];
+        double[][] rnd = new double[2][rows.size()];
+        double[][] chi = new double[2][rows.size()];
+        SplittableRandom root = new SplittableRandom(seed ^ 0x60D5_70AEL);
+        for (int i = 0; i < rows.size(); i++) {
+            PhaseDiagram.Row row = rows.get(i);
+            FiniteWidth.Setup setup = new FiniteWidth.Setup(radial, g, width, depth, row.sigmaW(),
+                    FiniteWidth.Sampling.WEIGHTS);
+            FiniteWidth.Tangent t = FiniteWidth.tangent(setup, q0, a, root.split());
+            double err = 0;
+            for (double e : t.generatorError()) {
+                err = Math.max(err, e);
+            }
+            double chiPow = Math.pow(row.meanField().chi1(), depth / 2.0);
+            System.out.printf(Locale.ROOT, "%-8.4f  %-10.4f  %-11.4e  %-13.4e  %-12.4e  %.1e%n", row.sigmaW(),
+                    row.sigmaW() * row.sigmaW(), t.goldstoneGain(), t.randomGain(), chiPow, err);
+            csv.append(String.format(Locale.ROOT, "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g%n", row.sigmaW(),
+                    row.sigmaW() * row.sigmaW(), t.goldstoneGain(), t.randomGain(), chiPow, err));
+            double x = row.sigmaW() * row.sigmaW();
+            gold[0][i] = x;
+            gold[1][i] = t.goldstoneGain();
+            rnd[0][i] = x;
+            rnd[1][i] = t.randomGain();
+            chi[0][i] = x;
+            chi[1][i] = chiPow;
+        }
+        write(csvFile, csv.toString());
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        series.put("along A Z_0 (Goldstone)", gold);
+        series.put("random direction", rnd);
+        series.put("chi_1^(L/2) (mean field)", chi);
+        Plots.lines(png, g.label() + " " + radial.profile() + ": deep Jacobian gain, depth " + depth, "sigma_w^2",
+                "|J t| / |t|", series, true);
     }
 
     private static FiniteWidth.Sampling parseSampling(String text) {

@@ -170,6 +170,210 @@ public final class FiniteWidth {
     }
 
     /**
+     * The exact finite-width statement of SCIENCE b.2 (g.17): the second input is the first acted on by a group
+     * element, y_0(x2) = g y_0(x1) per unit (g a d x d orthogonal matrix in the unit's real components: for U(1) the
+     * rotation by the angle of e^{ia}, for O(k) any element of O(k)), and through the same explicit weights every
+     * level keeps y_l(x2) = g y_l(x1), since f(g y) = g f(y) and W acts on units, not on components. Returns per level
+     * l = 0..depth max_j |y_l(x2)_j - g y_l(x1)_j| / max_j |y_l(x1)_j| (0 at l = 0, rounding after).
+     */
+    public static double[] groupActionError(Setup setup, double q0, double[][] g, SplittableRandom rng) {
+        requireWeights(setup, "group action");
+        requireQ0(q0);
+        int d = setup.group().unitDim();
+        requireOrthogonal(g, d);
+        int n = setup.n();
+        double[] y = new double[n * 2 * d];
+        double scale = Math.sqrt(q0 / d);
+        for (int j = 0; j < n; j++) {
+            for (int a = 0; a < d; a++) {
+                y[j * 2 * d + a] = scale * rng.nextGaussian();
+            }
+            apply(g, y, j * 2 * d, y, j * 2 * d + d, d);
+        }
+        Propagator stack = new Propagator(setup, 2);
+        double[] err = new double[setup.depth() + 1];
+        err[0] = actionError(y, g, n, d);
+        for (int l = 1; l <= setup.depth(); l++) {
+            y = stack.layer(y, rng);
+            err[l] = actionError(y, g, n, d);
+        }
+        return err;
+    }
+
+    /**
+     * The Goldstone direction of the deep Jacobian (SCIENCE b.2, b.5 item 4, g.17): forward-mode tangents through
+     * explicit weights, t_l = J_{0->l} t_0, once along the generator direction t_0 = A y_0 (A antisymmetric d x d:
+     * i for U(1), a rotation generator for O(k)) and once along a random direction of the same norm, with the same
+     * weights. Equivariance makes the first exact: J_{0->l}(A y_0) = A y_l.
+     *
+     * @param generatorError per level, max_j |t_l,j - (A y_l)_j| / max_j |(A y_l)_j|
+     * @param goldstoneGain |t_L| / |t_0| along A y_0 (= |y_L| / |y_0|)
+     * @param randomGain |t_L| / |t_0| along the random direction (about chi_1^{L/2} in mean field)
+     */
+    public record Tangent(double[] generatorError, double goldstoneGain, double randomGain) {
+    }
+
+    /** See {@link Tangent}; {@code a} is the d x d antisymmetric generator. */
+    public static Tangent tangent(Setup setup, double q0, double[][] a, SplittableRandom rng) {
+        requireWeights(setup, "tangent");
+        requireQ0(q0);
+        int d = setup.group().unitDim();
+        if (a.length != d) {
+            throw new IllegalArgumentException("tangent: expected a " + d + " x " + d + " generator, found "
+                    + a.length + " rows");
+        }
+        for (int r = 0; r < d; r++) {
+            if (a[r].length != d) {
+                throw new IllegalArgumentException("tangent: expected a " + d + " x " + d + " generator, found a row"
+                        + " of " + a[r].length);
+            }
+            for (int c = 0; c < d; c++) {
+                if (Math.abs(a[r][c] + a[c][r]) > 1e-12) {
+                    throw new IllegalArgumentException("tangent: expected an antisymmetric generator, found A["
+                            + r + "][" + c + "] = " + a[r][c] + " and A[" + c + "][" + r + "] = " + a[c][r]);
+                }
+            }
+        }
+        int n = setup.n();
+        double scale = Math.sqrt(q0 / d);
+        double[] y0 = new double[n * d];
+        for (int i = 0; i < y0.length; i++) {
+            y0[i] = scale * rng.nextGaussian();
+        }
+        long weights = rng.nextLong();                 // both propagations draw the same weights from this seed
+        double[] random = new double[n * d];
+        for (int i = 0; i < random.length; i++) {
+            random[i] = rng.nextGaussian();
+        }
+        double[] along = new double[n * d];
+        for (int j = 0; j < n; j++) {
+            apply(a, y0, j * d, along, j * d, d);
+        }
+        double[] errors = new double[setup.depth() + 1];
+        double goldstone = propagateTangent(setup, y0, along, new SplittableRandom(weights), errors, a);
+        double rnd = propagateTangent(setup, y0, random, new SplittableRandom(weights), null, null);
+        return new Tangent(errors, goldstone, rnd);
+    }
+
+    /** |t_L| / |t_0| through the stack; with {@code a}, errors[l] = max_j |t_l - A y_l| / max_j |A y_l|. */
+    private static double propagateTangent(Setup setup, double[] y0, double[] t0, SplittableRandom rng,
+                                           double[] errors, double[][] a) {
+        int n = setup.n();
+        int d = setup.group().unitDim();
+        double[] y = new double[n * 2 * d];
+        for (int j = 0; j < n; j++) {
+            System.arraycopy(y0, j * d, y, j * 2 * d, d);
+            System.arraycopy(t0, j * d, y, j * 2 * d + d, d);
+        }
+        double norm0 = tangentNorm(y, n, d);
+        if (errors != null) {
+            errors[0] = generatorError(y, a, n, d);
+        }
+        Propagator stack = new Propagator(setup, 2, true);
+        for (int l = 1; l <= setup.depth(); l++) {
+            y = stack.layer(y, rng);
+            if (errors != null) {
+                errors[l] = generatorError(y, a, n, d);
+            }
+        }
+        return tangentNorm(y, n, d) / norm0;
+    }
+
+    private static double tangentNorm(double[] y, int n, int d) {
+        double s = 0;
+        for (int j = 0; j < n; j++) {
+            for (int c = 0; c < d; c++) {
+                double t = y[j * 2 * d + d + c];
+                s += t * t;
+            }
+        }
+        return Math.sqrt(s);
+    }
+
+    /** max_j |t_j - (A y)_j| / max_j |(A y)_j| for the [point, tangent] layout. */
+    private static double generatorError(double[] y, double[][] a, int n, int d) {
+        double[] ay = new double[d];
+        double worst = 0;
+        double scale = 0;
+        for (int j = 0; j < n; j++) {
+            int u = j * 2 * d;
+            apply(a, y, u, ay, 0, d);
+            double e = 0;
+            double m = 0;
+            for (int c = 0; c < d; c++) {
+                double diff = y[u + d + c] - ay[c];
+                e += diff * diff;
+                m += ay[c] * ay[c];
+            }
+            worst = Math.max(worst, Math.sqrt(e));
+            scale = Math.max(scale, Math.sqrt(m));
+        }
+        return worst / scale;
+    }
+
+    /** max_j |y(x2)_j - g y(x1)_j| / max_j |y(x1)_j| for the two-input layout. */
+    private static double actionError(double[] y, double[][] g, int n, int d) {
+        double[] gy = new double[d];
+        double worst = 0;
+        double scale = 0;
+        for (int j = 0; j < n; j++) {
+            int u = j * 2 * d;
+            apply(g, y, u, gy, 0, d);
+            double e = 0;
+            double m = 0;
+            for (int c = 0; c < d; c++) {
+                double diff = y[u + d + c] - gy[c];
+                e += diff * diff;
+                m += y[u + c] * y[u + c];
+            }
+            worst = Math.max(worst, Math.sqrt(e));
+            scale = Math.max(scale, Math.sqrt(m));
+        }
+        return worst / scale;
+    }
+
+    /** out[outAt .. + d) = m x[xAt .. + d). */
+    private static void apply(double[][] m, double[] x, int xAt, double[] out, int outAt, int d) {
+        for (int r = 0; r < d; r++) {
+            double s = 0;
+            for (int c = 0; c < d; c++) {
+                s += m[r][c] * x[xAt + c];
+            }
+            out[outAt + r] = s;
+        }
+    }
+
+    private static void requireWeights(Setup setup, String what) {
+        if (setup.sampling() != Sampling.WEIGHTS) {
+            throw new IllegalArgumentException(what + ": expected explicit weights (Sampling.WEIGHTS: the same W for"
+                    + " both columns), found " + setup.sampling());
+        }
+    }
+
+    private static void requireOrthogonal(double[][] g, int d) {
+        if (g.length != d) {
+            throw new IllegalArgumentException("group action: expected a " + d + " x " + d + " matrix, found "
+                    + g.length + " rows");
+        }
+        for (int r = 0; r < d; r++) {
+            if (g[r].length != d) {
+                throw new IllegalArgumentException("group action: expected a " + d + " x " + d + " matrix, found a"
+                        + " row of " + g[r].length);
+            }
+            for (int c = 0; c < d; c++) {
+                double dot = 0;
+                for (int i = 0; i < d; i++) {
+                    dot += g[i][r] * g[i][c];
+                }
+                if (Math.abs(dot - (r == c ? 1 : 0)) > 1e-12) {
+                    throw new IllegalArgumentException("group action: expected an orthogonal matrix, found (g^T g)["
+                            + r + "][" + c + "] = " + dot);
+                }
+            }
+        }
+    }
+
+    /**
      * Measured critical weight scale: the sigma_w where the seed-averaged curves L q_L at depths L/4 and L cross
      * (finite-size scaling: at criticality q_L ~ 1/(b L), so L q_L is depth independent to leading order; below,
      * L q_L falls with depth, above it grows). Every sigma_w uses the same seeds (common random numbers), so the
@@ -281,12 +485,24 @@ public final class FiniteWidth {
         private final int dim;
         private final double[] z;
 
+        /** True: input 1 of every unit is the tangent of input 0 (forward-mode Jacobian, the same weights). */
+        private final boolean tangent;
+
         Propagator(Setup setup, int batch) {
+            this(setup, batch, false);
+        }
+
+        Propagator(Setup setup, int batch, boolean tangent) {
+            if (tangent && batch != 2) {
+                throw new IllegalArgumentException("tangent propagation: expected batch 2 (point, tangent), found "
+                        + batch);
+            }
             this.setup = setup;
             this.batch = batch;
             this.d = setup.group().unitDim();
             this.dim = batch * d;
             this.z = new double[setup.n() * dim];
+            this.tangent = tangent;
         }
 
         /** Z = f(y), then the next pre-activations; returns a new array. */
@@ -297,6 +513,24 @@ public final class FiniteWidth {
 
         private void activate(double[] y) {
             Radial radial = setup.radial();
+            if (tangent) {
+                // z = h(|y|^2) y and its derivative along t: dz = h t + 2 h'(|y|^2) (y . t) y
+                for (int u = 0; u < y.length; u += dim) {
+                    double q = 0;
+                    double yt = 0;
+                    for (int a = 0; a < d; a++) {
+                        q += y[u + a] * y[u + a];
+                        yt += y[u + a] * y[u + d + a];
+                    }
+                    double h = radial.h(q);
+                    double g = 2 * radial.dh(q) * yt;
+                    for (int a = 0; a < d; a++) {
+                        z[u + a] = h * y[u + a];
+                        z[u + d + a] = h * y[u + d + a] + g * y[u + a];
+                    }
+                }
+                return;
+            }
             for (int u = 0; u < y.length; u += d) {
                 double q = 0;
                 for (int a = 0; a < d; a++) {
