@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +15,8 @@ import java.util.concurrent.Callable;
 import org.goldstone.group.Group;
 import org.goldstone.layer.Radial;
 import org.goldstone.layer.RadialProfile;
+import org.goldstone.meanfield.BesselKernel;
+import org.goldstone.meanfield.CrossCovariance;
 import org.goldstone.meanfield.FiniteWidth;
 import org.goldstone.meanfield.FixedPoint;
 import org.goldstone.meanfield.MeanField;
@@ -23,7 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code goldstone phase}: the order-parameter phase diagram of SCIENCE b.5 (items 1, 2 and 4). Sweeps sigma_w, prints
+ * {@code goldstone phase}: the order-parameter phase diagram of SCIENCE b.5 (items 1 to 5). Sweeps sigma_w, prints
  * mean-field q*, the simulated q at depth, chi_1 and the depth scale, measures the critical sigma_w from the
  * simulations, and writes {@code phase.csv}, {@code depth.csv}, {@code order_parameter.png} and {@code depth.png}.
  */
@@ -182,11 +185,111 @@ final class PhaseCommand implements Callable<Integer> {
         Path gainCsv = dir.resolve("goldstone_gain.csv");
         Path gainPng = dir.resolve("goldstone_gain.png");
         goldstoneGain(g, radial, r.rows(), gainCsv, gainPng);
+        Path pairsCsv = dir.resolve("pairs.csv");
+        Path pairsPng = dir.resolve("pairs.png");
+        boolean pairs = !r.profiles().isEmpty();
+        if (pairs) {
+            twoInputs(g, radial, s, r.profiles(), pairsCsv, pairsPng);
+        }
         seconds += (System.nanoTime() - t1) * 1e-9;
-        System.out.printf(Locale.ROOT, "wrote %s, %s%s, %s, %s (%.1f s)%n", phaseCsv, orderPng,
-                r.profiles().isEmpty() ? "" : ", " + depthCsv + ", " + depthPng, gainCsv, gainPng, seconds);
+        System.out.printf(Locale.ROOT, "wrote %s, %s%s, %s, %s%s (%.1f s)%n", phaseCsv, orderPng,
+                r.profiles().isEmpty() ? "" : ", " + depthCsv + ", " + depthPng, gainCsv, gainPng,
+                pairs ? ", " + pairsCsv + ", " + pairsPng : "", seconds);
         return 0;
     }
+
+    /** Level-0 overlap modulus of the two-input traces (c-hat for U(1); the singular values of C_12 for O(k)). */
+    static final double PAIR_OVERLAP = 0.9;
+    /** Level-0 phase of the U(1) pair (SCIENCE b.2's finite-width example). */
+    static final double PAIR_PHASE = -0.70;
+
+    /**
+     * SCIENCE b.5 items 3 and 5 at the depth-profile sigma_w values (below, at, above sigma_c). U(1): the overlap
+     * modulus c-hat^l (mean field through the Bessel kernel, and simulated) and the phase drift |arg c^l - arg c^0|
+     * (0 in mean field) of a pair with c-hat^0 = 0.9, phase -0.70. O(k): the distance of the polar factor of the
+     * simulated cross-covariance C_12^l from that of C_12^0 (0 in mean field) and the overlap |C_12|_F / sqrt(q1 q2),
+     * for C_12^0 = 0.9 (q0/k) R with a random rotation R. Prints one line per sigma_w, writes the CSV and a plot.
+     */
+    private void twoInputs(Group g, Radial radial, FiniteWidth.Sampling sampling,
+                           List<PhaseDiagram.DepthProfile> profiles, Path csvFile, Path png) throws IOException {
+        boolean complex = g.label().equals("U(1)");
+        int k = g.unitDim();
+        SplittableRandom root = new SplittableRandom(seed ^ 0x7A1B_5EEDL);
+        double[][] c0 = new double[k][k];
+        if (!complex) {
+            double[][] rot = CrossCovariance.randomRotation(k, root.split());
+            for (int a = 0; a < k; a++) {
+                for (int b = 0; b < k; b++) {
+                    c0[a][b] = PAIR_OVERLAP * q0 / k * rot[a][b];
+                }
+            }
+            System.out.printf(Locale.ROOT, "two inputs (b.5 item 5): C_12^0 = %.2f (q0/k) R, R a random rotation;"
+                    + " simulated n = %d, depth %d%n", PAIR_OVERLAP, width, depth);
+            System.out.println("sigma_w   |polar(C^L) - polar(C^0)|_F   max over l   overlap^L (sim)");
+        } else {
+            System.out.printf(Locale.ROOT, "two inputs (b.2, b.5 item 3): c-hat^0 = %.2f, phase %.2f; simulated n = %d,"
+                    + " depth %d%n", PAIR_OVERLAP, PAIR_PHASE, width, depth);
+            System.out.println("sigma_w   c-hat^L (MF)   c-hat^L (sim)   |arg c^L - arg c^0| (sim; MF 0)");
+        }
+        BesselKernel kernel = complex ? BesselKernel.of(radial) : null;
+        StringBuilder csv = new StringBuilder("l");
+        List<double[]> columns = new ArrayList<>();
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        double[] ls = new double[depth + 1];
+        for (int l = 0; l <= depth; l++) {
+            ls[l] = l;
+        }
+        for (PhaseDiagram.DepthProfile dp : profiles) {
+            double sw = dp.sigmaW();
+            FiniteWidth.Setup setup = new FiniteWidth.Setup(radial, g, width, depth, sw, sampling);
+            String tag = String.format(Locale.ROOT, "%.4f", sw);
+            String label = String.format(Locale.ROOT, "sigma_w^2 = %.3f", sw * sw);
+            if (complex) {
+                double[] mf = kernel.cHatOrbit(sw, q0, PAIR_OVERLAP, depth);
+                FiniteWidth.PhaseTrace t = FiniteWidth.twoInputs(setup, q0, PAIR_OVERLAP, PAIR_PHASE, root.split());
+                double[] drift = new double[depth + 1];
+                for (int l = 0; l <= depth; l++) {
+                    drift[l] = t.phaseDrift(0, l);
+                }
+                System.out.printf(Locale.ROOT, "%-8.4f  %-13.5g  %-14.5g  %.4g%n", sw, mf[depth], t.cHat()[depth],
+                        drift[depth]);
+                csv.append(",chat_mf_").append(tag).append(",chat_sim_").append(tag).append(",phase_drift_")
+                        .append(tag);
+                columns.add(mf);
+                columns.add(t.cHat());
+                columns.add(drift);
+                series.put(label + " c-hat MF", new double[][] {ls, mf});
+                series.put(label + " c-hat sim", new double[][] {ls, t.cHat()});
+                series.put(label + " |phase drift| sim", new double[][] {ls, drift});
+            } else {
+                FiniteWidth.PolarTrace t = FiniteWidth.polarTrace(setup, q0, c0, root.split());
+                double worst = 0;
+                for (double d : t.polarDistance()) {
+                    worst = Math.max(worst, d);
+                }
+                System.out.printf(Locale.ROOT, "%-8.4f  %-28.4g  %-11.4g  %.4g%n", sw, t.polarDistance()[depth], worst,
+                        t.overlap()[depth]);
+                csv.append(",polar_distance_").append(tag).append(",overlap_").append(tag);
+                columns.add(t.polarDistance());
+                columns.add(t.overlap());
+                series.put(label + " polar distance", new double[][] {ls, t.polarDistance()});
+                series.put(label + " overlap", new double[][] {ls, t.overlap()});
+            }
+        }
+        csv.append('\n');
+        for (int l = 0; l <= depth; l++) {
+            csv.append(l);
+            for (double[] col : columns) {
+                csv.append(String.format(Locale.ROOT, ",%.17g", col[l]));
+            }
+            csv.append('\n');
+        }
+        write(csvFile, csv.toString());
+        Plots.lines(png, g.label() + " " + radial.profile() + (complex ? ": two-input overlap and phase"
+                : ": two-input polar factor"), "layer l", complex ? "c-hat, |phase drift|" : "distance, overlap",
+                series, false);
+    }
+
 
     /**
      * SCIENCE b.5 item 4: per sigma_w, the deep Jacobian's gain along the generator direction A Z_0 (U(1): i; O(k):

@@ -31,26 +31,12 @@ public final class CrossCovariance {
             throw new IllegalArgumentException("cross-covariance map: expected k >= 1, samples >= 1, q1, q2 > 0,"
                     + " found k = " + k + ", samples = " + samples + ", q = " + q1 + ", " + q2);
         }
-        DMatrixRMaj sigma = new DMatrixRMaj(2 * k, 2 * k);
-        for (int a = 0; a < k; a++) {
-            if (c[a].length != k) {
-                throw new IllegalArgumentException("cross-covariance map: expected a " + k + " x " + k
-                        + " matrix, found a row of " + c[a].length);
-            }
-            sigma.set(a, a, q1 / k);
-            sigma.set(k + a, k + a, q2 / k);
-            for (int b = 0; b < k; b++) {
-                sigma.set(a, k + b, c[a][b]);
-                sigma.set(k + b, a, c[a][b]);
-            }
-        }
-        CholeskyDecompositionInner_DDRM chol = new CholeskyDecompositionInner_DDRM(true);
-        if (!chol.decompose(sigma)) {
-            throw new IllegalArgumentException("cross-covariance map: the pair covariance is not positive definite"
-                    + " (expected singular values of C below sqrt(q1 q2)/k = " + Math.sqrt(q1 * q2) / k + ")");
-        }
-        double[] l = chol.getT().data;                   // lower triangular, row-major 2k x 2k
+        double[][] factor = pairFactor(q1, q2, c);
         int m = 2 * k;
+        double[] l = new double[m * m];                  // lower triangular, row-major 2k x 2k
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(factor[i], 0, l, i * m, m);
+        }
         double[] g = new double[m];
         double[] y = new double[m];
         double[][] sum = new double[k][k];
@@ -88,6 +74,40 @@ public final class CrossCovariance {
         return sum;
     }
 
+    /**
+     * The lower Cholesky factor L of the pair covariance [[q1/k I, C], [C^T, q2/k I]] (y = L g, g standard normal,
+     * has it); throws when it is not positive definite (|C| too large for q1, q2).
+     */
+    static double[][] pairFactor(double q1, double q2, double[][] c) {
+        int k = c.length;
+        DMatrixRMaj sigma = new DMatrixRMaj(2 * k, 2 * k);
+        for (int a = 0; a < k; a++) {
+            if (c[a].length != k) {
+                throw new IllegalArgumentException("cross-covariance: expected a " + k + " x " + k
+                        + " matrix, found a row of " + c[a].length);
+            }
+            sigma.set(a, a, q1 / k);
+            sigma.set(k + a, k + a, q2 / k);
+            for (int b = 0; b < k; b++) {
+                sigma.set(a, k + b, c[a][b]);
+                sigma.set(k + b, a, c[a][b]);
+            }
+        }
+        CholeskyDecompositionInner_DDRM chol = new CholeskyDecompositionInner_DDRM(true);
+        if (!chol.decompose(sigma)) {
+            throw new IllegalArgumentException("cross-covariance: the pair covariance is not positive definite"
+                    + " (expected singular values of C below sqrt(q1 q2)/k = " + Math.sqrt(q1 * q2) / k + ")");
+        }
+        DMatrixRMaj t = chol.getT();
+        double[][] out = new double[2 * k][2 * k];
+        for (int i = 0; i < 2 * k; i++) {
+            for (int j = 0; j <= i; j++) {
+                out[i][j] = t.get(i, j);
+            }
+        }
+        return out;
+    }
+
     /** The orthogonal polar factor U V^T of C = U S V^T (the nearest orthogonal matrix). */
     public static double[][] polarFactor(double[][] c) {
         int k = c.length;
@@ -107,6 +127,40 @@ public final class CrossCovariance {
             }
         }
         return out;
+    }
+
+    /** A random rotation of R^k (determinant +1): Gram-Schmidt on Gaussian columns, the last column's sign fixed. */
+    public static double[][] randomRotation(int k, SplittableRandom rng) {
+        double[][] q = new double[k][k];
+        for (int c = 0; c < k; c++) {
+            double[] v = new double[k];
+            for (int r = 0; r < k; r++) {
+                v[r] = rng.nextGaussian();
+            }
+            for (int p = 0; p < c; p++) {
+                double dot = 0;
+                for (int r = 0; r < k; r++) {
+                    dot += v[r] * q[r][p];
+                }
+                for (int r = 0; r < k; r++) {
+                    v[r] -= dot * q[r][p];
+                }
+            }
+            double n = 0;
+            for (int r = 0; r < k; r++) {
+                n += v[r] * v[r];
+            }
+            n = Math.sqrt(n);
+            for (int r = 0; r < k; r++) {
+                q[r][c] = v[r] / n;
+            }
+        }
+        if (CommonOps_DDRM.det(new DMatrixRMaj(q)) < 0) {
+            for (int r = 0; r < k; r++) {
+                q[r][k - 1] = -q[r][k - 1];
+            }
+        }
+        return q;
     }
 
     /** Frobenius distance |A - B|_F. */

@@ -170,6 +170,81 @@ public final class FiniteWidth {
     }
 
     /**
+     * The O(k) two-input trace of SCIENCE b.5 item 5: two inputs whose level-0 per-unit pre-activations are jointly
+     * Gaussian with E[y1 y1^T] = E[y2 y2^T] = (q0/k) I and cross-covariance c0 (k x k), propagated through the
+     * stack; per level l = 0..depth the Frobenius distance of the polar factor of C_12^l = (1/n) sum_j y_j(x1)
+     * y_j(x2)^T from that of C_12^0, and the normalized overlap |C_12^l|_F / sqrt(q1^l q2^l) (q the mean |y|^2).
+     */
+    public record PolarTrace(double[] polarDistance, double[] overlap) {
+    }
+
+    /** See {@link PolarTrace}; O(k) only. */
+    public static PolarTrace polarTrace(Setup setup, double q0, double[][] c0, SplittableRandom rng) {
+        if (setup.complex()) {
+            throw new IllegalArgumentException("polar trace: expected an O(k) group, found " + setup.group());
+        }
+        requireQ0(q0);
+        int k = setup.group().unitDim();
+        int n = setup.n();
+        // one draw per unit from the joint law, through the Cholesky factor CrossCovariance uses
+        double[][] pair = CrossCovariance.pairFactor(q0, q0, c0);
+        double[] y = new double[n * 2 * k];
+        double[] g = new double[2 * k];
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < 2 * k; i++) {
+                g[i] = rng.nextGaussian();
+            }
+            for (int i = 0; i < 2 * k; i++) {
+                double v = 0;
+                for (int m = 0; m <= i; m++) {
+                    v += pair[i][m] * g[m];
+                }
+                y[j * 2 * k + i] = v;
+            }
+        }
+        Propagator stack = new Propagator(setup, 2);
+        double[] dist = new double[setup.depth() + 1];
+        double[] overlap = new double[setup.depth() + 1];
+        double[][] start = CrossCovariance.polarFactor(crossCovariance(y, n, k));
+        for (int l = 0; l <= setup.depth(); l++) {
+            if (l > 0) {
+                y = stack.layer(y, rng);
+            }
+            double[][] c = crossCovariance(y, n, k);
+            dist[l] = CrossCovariance.distance(CrossCovariance.polarFactor(c), start);
+            double q1 = 0;
+            double q2 = 0;
+            for (int j = 0; j < n; j++) {
+                for (int a = 0; a < k; a++) {
+                    q1 += y[j * 2 * k + a] * y[j * 2 * k + a];
+                    q2 += y[j * 2 * k + k + a] * y[j * 2 * k + k + a];
+                }
+            }
+            overlap[l] = CrossCovariance.distance(c, new double[k][k]) / Math.sqrt(q1 / n * q2 / n);
+        }
+        return new PolarTrace(dist, overlap);
+    }
+
+    /** (1/n) sum_j y_j(x1) y_j(x2)^T for the two-input layout. */
+    private static double[][] crossCovariance(double[] y, int n, int k) {
+        double[][] c = new double[k][k];
+        for (int j = 0; j < n; j++) {
+            int u = j * 2 * k;
+            for (int a = 0; a < k; a++) {
+                for (int b = 0; b < k; b++) {
+                    c[a][b] += y[u + a] * y[u + k + b];
+                }
+            }
+        }
+        for (int a = 0; a < k; a++) {
+            for (int b = 0; b < k; b++) {
+                c[a][b] /= n;
+            }
+        }
+        return c;
+    }
+
+    /**
      * The exact finite-width statement of SCIENCE b.2 (g.17): the second input is the first acted on by a group
      * element, y_0(x2) = g y_0(x1) per unit (g a d x d orthogonal matrix in the unit's real components: for U(1) the
      * rotation by the angle of e^{ia}, for O(k) any element of O(k)), and through the same explicit weights every

@@ -30,32 +30,6 @@ class PhaseConservationTest {
         return m;
     }
 
-    /** A random rotation of R^3 (Gram-Schmidt on Gaussian columns, determinant +1). */
-    static double[][] rotation(SplittableRandom rng) {
-        double[][] q = new double[3][3];
-        for (int c = 0; c < 3; c++) {
-            double[] v = {rng.nextGaussian(), rng.nextGaussian(), rng.nextGaussian()};
-            for (int p = 0; p < c; p++) {
-                double dot = v[0] * q[0][p] + v[1] * q[1][p] + v[2] * q[2][p];
-                for (int r = 0; r < 3; r++) {
-                    v[r] -= dot * q[r][p];
-                }
-            }
-            double n = Math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
-            for (int r = 0; r < 3; r++) {
-                q[r][c] = v[r] / n;
-            }
-        }
-        double det = q[0][0] * (q[1][1] * q[2][2] - q[1][2] * q[2][1]) - q[0][1] * (q[1][0] * q[2][2]
-                - q[1][2] * q[2][0]) + q[0][2] * (q[1][0] * q[2][1] - q[1][1] * q[2][0]);
-        if (det < 0) {
-            for (int r = 0; r < 3; r++) {
-                q[r][2] = -q[r][2];
-            }
-        }
-        return q;
-    }
-
     @Test
     void aPhaseRotatedInputStaysRotatedThroughFiftyLayers() {
         double a = -0.70;
@@ -69,7 +43,7 @@ class PhaseConservationTest {
 
     @Test
     void aRotatedO3InputStaysRotatedThroughFiftyLayers() {
-        double[][] r = rotation(new SplittableRandom(6));
+        double[][] r = CrossCovariance.randomRotation(3, new SplittableRandom(6));
         double[] err = FiniteWidth.groupActionError(setup(Group.parse("O(3)"), 1.5), 1.0, r,
                 new SplittableRandom(7));
         assertTrue(max(err) < EXACT, "O(3): max_l max_j |y_l(x2) - R y_l(x1)| / max |y_l(x1)| = " + max(err)
@@ -103,8 +77,8 @@ class PhaseConservationTest {
     @Test
     void theO3CrossCovarianceMapKeepsItsPolarFactor() {
         SplittableRandom rng = new SplittableRandom(11);
-        double[][] u = rotation(rng);
-        double[][] v = rotation(rng);
+        double[][] u = CrossCovariance.randomRotation(3, rng);
+        double[][] v = CrossCovariance.randomRotation(3, rng);
         double[] s = {0.9 / 3, 0.8 / 3, 0.7 / 3};         // per-component variance 1/3 (q = 1, k = 3)
         double[][] c = new double[3][3];
         for (int r = 0; r < 3; r++) {
