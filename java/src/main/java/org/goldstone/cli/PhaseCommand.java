@@ -208,7 +208,7 @@ final class PhaseCommand implements Callable<Integer> {
      * modulus c-hat^l (mean field through the Bessel kernel, and simulated) and the phase drift |arg c^l - arg c^0|
      * (0 in mean field) of a pair with c-hat^0 = 0.9, phase -0.70. O(k): the distance of the polar factor of the
      * simulated cross-covariance C_12^l from that of C_12^0 (0 in mean field) and the overlap |C_12|_F / sqrt(q1 q2),
-     * for C_12^0 = 0.9 (q0/k) R with a random rotation R. Prints one line per sigma_w, writes the CSV and a plot.
+     * for C_12^0 = 0.9 (q0/k) R with R a Haar-random element of O(k). Prints one line per sigma_w, writes the CSV and a plot.
      */
     private void twoInputs(Group g, Radial radial, FiniteWidth.Sampling sampling,
                            List<PhaseDiagram.DepthProfile> profiles, Path csvFile, Path png) throws IOException {
@@ -217,13 +217,13 @@ final class PhaseCommand implements Callable<Integer> {
         SplittableRandom root = new SplittableRandom(seed ^ 0x7A1B_5EEDL);
         double[][] c0 = new double[k][k];
         if (!complex) {
-            double[][] rot = CrossCovariance.randomRotation(k, root.split());
+            double[][] rot = CrossCovariance.matrix(g.sample(root.split()));
             for (int a = 0; a < k; a++) {
                 for (int b = 0; b < k; b++) {
                     c0[a][b] = PAIR_OVERLAP * q0 / k * rot[a][b];
                 }
             }
-            System.out.printf(Locale.ROOT, "two inputs (b.5 item 5): C_12^0 = %.2f (q0/k) R, R a random rotation;"
+            System.out.printf(Locale.ROOT, "two inputs (b.5 item 5): C_12^0 = %.2f (q0/k) R, R Haar-random in O(k);"
                     + " simulated n = %d, depth %d%n", PAIR_OVERLAP, width, depth);
             System.out.println("sigma_w   |polar(C^L) - polar(C^0)|_F   max over l   overlap^L (sim)");
         } else {

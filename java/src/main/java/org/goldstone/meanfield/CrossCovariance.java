@@ -6,6 +6,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.decomposition.chol.CholeskyDecompositionInner_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
+import org.goldstone.group.GroupElement;
 import org.goldstone.layer.Radial;
 
 /**
@@ -129,38 +130,15 @@ public final class CrossCovariance {
         return out;
     }
 
-    /** A random rotation of R^k (determinant +1): Gram-Schmidt on Gaussian columns, the last column's sign fixed. */
-    public static double[][] randomRotation(int k, SplittableRandom rng) {
-        double[][] q = new double[k][k];
-        for (int c = 0; c < k; c++) {
-            double[] v = new double[k];
-            for (int r = 0; r < k; r++) {
-                v[r] = rng.nextGaussian();
-            }
-            for (int p = 0; p < c; p++) {
-                double dot = 0;
-                for (int r = 0; r < k; r++) {
-                    dot += v[r] * q[r][p];
-                }
-                for (int r = 0; r < k; r++) {
-                    v[r] -= dot * q[r][p];
-                }
-            }
-            double n = 0;
-            for (int r = 0; r < k; r++) {
-                n += v[r] * v[r];
-            }
-            n = Math.sqrt(n);
-            for (int r = 0; r < k; r++) {
-                q[r][c] = v[r] / n;
+    /** The k x k matrix of a group element. */
+    public static double[][] matrix(GroupElement g) {
+        double[][] m = new double[g.dim()][g.dim()];
+        for (int r = 0; r < m.length; r++) {
+            for (int c = 0; c < m.length; c++) {
+                m[r][c] = g.entry(r, c);
             }
         }
-        if (CommonOps_DDRM.det(new DMatrixRMaj(q)) < 0) {
-            for (int r = 0; r < k; r++) {
-                q[r][k - 1] = -q[r][k - 1];
-            }
-        }
-        return q;
+        return m;
     }
 
     /** Frobenius distance |A - B|_F. */

@@ -8,6 +8,7 @@ import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.goldstone.GoldstoneException;
 import org.goldstone.group.Group;
+import org.goldstone.group.GroupElement;
 import org.goldstone.group.OrthogonalGroup;
 import org.goldstone.layer.Radial;
 
@@ -246,15 +247,16 @@ public final class FiniteWidth {
 
     /**
      * The exact finite-width statement of SCIENCE b.2 (g.17): the second input is the first acted on by a group
-     * element, y_0(x2) = g y_0(x1) per unit (g a d x d orthogonal matrix in the unit's real components: for U(1) the
-     * rotation by the angle of e^{ia}, for O(k) any element of O(k)), and through the same explicit weights every
+     * element, y_0(x2) = g y_0(x1) per unit (g acts on the unit's real components: for U(1) e^{ia} as a rotation,
+     * for O(k) any element of O(k)), and through the same explicit weights every
      * level keeps y_l(x2) = g y_l(x1), since f(g y) = g f(y) and W acts on units, not on components. Returns per level
      * l = 0..depth max_j |y_l(x2)_j - g y_l(x1)_j| / max_j |y_l(x1)_j| (0 at l = 0, rounding after).
      */
-    public static double[] groupActionError(Setup setup, double q0, double[][] g, SplittableRandom rng) {
+    public static double[] groupActionError(Setup setup, double q0, GroupElement element, SplittableRandom rng) {
         requireWeights(setup, "group action");
         requireQ0(q0);
         int d = setup.group().unitDim();
+        double[][] g = CrossCovariance.matrix(element);
         requireOrthogonal(g, d);
         int n = setup.n();
         double[] y = new double[n * 2 * d];
@@ -367,42 +369,34 @@ public final class FiniteWidth {
 
     /** max_j |t_j - (A y)_j| / max_j |(A y)_j| for the [point, tangent] layout. */
     private static double generatorError(double[] y, double[][] a, int n, int d) {
-        double[] ay = new double[d];
-        double worst = 0;
-        double scale = 0;
-        for (int j = 0; j < n; j++) {
-            int u = j * 2 * d;
-            apply(a, y, u, ay, 0, d);
-            double e = 0;
-            double m = 0;
-            for (int c = 0; c < d; c++) {
-                double diff = y[u + d + c] - ay[c];
-                e += diff * diff;
-                m += ay[c] * ay[c];
-            }
-            worst = Math.max(worst, Math.sqrt(e));
-            scale = Math.max(scale, Math.sqrt(m));
-        }
-        return worst / scale;
+        return pairError(y, a, n, d, true);
     }
 
     /** max_j |y(x2)_j - g y(x1)_j| / max_j |y(x1)_j| for the two-input layout. */
     private static double actionError(double[] y, double[][] g, int n, int d) {
-        double[] gy = new double[d];
+        return pairError(y, g, n, d, false);
+    }
+
+    /**
+     * max_j |second_j - (m first)_j| over units, each unit laid out [first (d), second (d)], divided by max_j of
+     * |m first_j| ({@code byImage}) or of |first_j|.
+     */
+    private static double pairError(double[] y, double[][] m, int n, int d, boolean byImage) {
+        double[] mx = new double[d];
         double worst = 0;
         double scale = 0;
         for (int j = 0; j < n; j++) {
             int u = j * 2 * d;
-            apply(g, y, u, gy, 0, d);
+            apply(m, y, u, mx, 0, d);
             double e = 0;
-            double m = 0;
+            double s = 0;
             for (int c = 0; c < d; c++) {
-                double diff = y[u + d + c] - gy[c];
+                double diff = y[u + d + c] - mx[c];
                 e += diff * diff;
-                m += y[u + c] * y[u + c];
+                s += byImage ? mx[c] * mx[c] : y[u + c] * y[u + c];
             }
             worst = Math.max(worst, Math.sqrt(e));
-            scale = Math.max(scale, Math.sqrt(m));
+            scale = Math.max(scale, Math.sqrt(s));
         }
         return worst / scale;
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.goldstone.group.Group;
+import org.goldstone.group.GroupElement;
 import org.goldstone.layer.Radial;
 import org.goldstone.layer.RadialProfile;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,9 @@ import org.junit.jupiter.api.Test;
 /**
  * SCIENCE g.17, the exact parts and O(3): Z_0(x2) = g Z_0(x1) implies Z_l(x2) = g Z_l(x1) to 1e-13 for 50 layers
  * (U(1) and O(3), explicit weights); the deep Jacobian maps the generator direction exactly, J_{0->L}(A Z_0) =
- * A Z_L; and the O(3) cross-covariance map keeps the polar factor to 1e-3 (2e6 Monte Carlo samples).
+ * A Z_L; and the O(3) cross-covariance map keeps the polar factor to 1e-3. The Monte Carlo estimate takes 8e6
+ * samples: at g.17's 2e6 its own statistical error is about 1e-3 (measured 3e-4 to 1.7e-3 over six seeds), at 8e6
+ * 4e-4 to 6e-4.
  */
 class PhaseConservationTest {
     private static final Radial RTANH = Radial.of(RadialProfile.RTANH);
@@ -32,8 +35,7 @@ class PhaseConservationTest {
 
     @Test
     void aPhaseRotatedInputStaysRotatedThroughFiftyLayers() {
-        double a = -0.70;
-        double[][] g = {{Math.cos(a), -Math.sin(a)}, {Math.sin(a), Math.cos(a)}};
+        GroupElement g = GroupElement.phase(-0.70);
         for (double s2 : new double[] {0.8, 1.5, 3.0}) {
             double[] err = FiniteWidth.groupActionError(setup(Group.u1(), s2), 1.0, g, new SplittableRandom(5));
             assertTrue(max(err) < EXACT, "U(1) sigma_w^2 = " + s2 + ": max_l max_j |y_l(x2) - e^{ia} y_l(x1)| /"
@@ -43,7 +45,7 @@ class PhaseConservationTest {
 
     @Test
     void aRotatedO3InputStaysRotatedThroughFiftyLayers() {
-        double[][] r = CrossCovariance.randomRotation(3, new SplittableRandom(6));
+        GroupElement r = Group.parse("O(3)").sample(new SplittableRandom(6));
         double[] err = FiniteWidth.groupActionError(setup(Group.parse("O(3)"), 1.5), 1.0, r,
                 new SplittableRandom(7));
         assertTrue(max(err) < EXACT, "O(3): max_l max_j |y_l(x2) - R y_l(x1)| / max |y_l(x1)| = " + max(err)
@@ -77,8 +79,8 @@ class PhaseConservationTest {
     @Test
     void theO3CrossCovarianceMapKeepsItsPolarFactor() {
         SplittableRandom rng = new SplittableRandom(11);
-        double[][] u = CrossCovariance.randomRotation(3, rng);
-        double[][] v = CrossCovariance.randomRotation(3, rng);
+        double[][] u = CrossCovariance.matrix(Group.parse("O(3)").sample(rng));
+        double[][] v = CrossCovariance.matrix(Group.parse("O(3)").sample(rng));
         double[] s = {0.9 / 3, 0.8 / 3, 0.7 / 3};         // per-component variance 1/3 (q = 1, k = 3)
         double[][] c = new double[3][3];
         for (int r = 0; r < 3; r++) {
@@ -88,9 +90,9 @@ class PhaseConservationTest {
                 }
             }
         }
-        double[][] next = CrossCovariance.next(RTANH, Math.sqrt(1.5), 1.0, 1.0, c, 2_000_000, rng);
+        double[][] next = CrossCovariance.next(RTANH, Math.sqrt(1.5), 1.0, 1.0, c, 8_000_000, rng);
         double d = CrossCovariance.distance(CrossCovariance.polarFactor(c), CrossCovariance.polarFactor(next));
-        assertTrue(d < 1e-3, "|polar(C') - polar(C)|_F = " + d + ", tolerance 1e-3 (2e6 samples)");
+        assertTrue(d < 1e-3, "|polar(C') - polar(C)|_F = " + d + ", tolerance 1e-3 (8e6 samples)");
         // the symmetric factor does move: the map is not the identity
         assertTrue(CrossCovariance.distance(c, next) > 1e-2, "C' should differ from C, |C' - C|_F = "
                 + CrossCovariance.distance(c, next));
@@ -98,7 +100,7 @@ class PhaseConservationTest {
 
     @Test
     void badArgumentsAreRefused() {
-        double[][] notOrthogonal = {{1, 0.1}, {0, 1}};
+        GroupElement notOrthogonal = GroupElement.matrix(new double[][] {{1, 0.1}, {0, 1}});
         assertThrows(IllegalArgumentException.class, () -> FiniteWidth.groupActionError(setup(Group.u1(), 1.5), 1.0,
                 notOrthogonal, new SplittableRandom(1)));
         FiniteWidth.Setup gram = new FiniteWidth.Setup(RTANH, Group.u1(), 20, 3, 1.2, FiniteWidth.Sampling.GRAM);
