@@ -22,8 +22,11 @@ timed as a whole (forward + backward + double backward); complex parameters get 
 
 Timing: --warmup untimed steps first (they include compilation; their total is printed as a '#' line), then
 --steps timed steps, each between torch.cuda.synchronize() calls and timed with a pair of CUDA events
-(time.perf_counter on --device cpu); the median and quartiles are reported. Output, one line per measurement:
+(time.perf_counter on --device cpu); the median and quartiles are reported. Then the same number of steps back to
+back with one synchronize at the end (the steady state of a loop that reads its loss late: the host queues the next
+step while the device runs this one), reported as their mean. Output, one line per measurement:
   pytorch <net> <width> <mode> <median_ms> ms/step
+  pytorch-pipelined <net> <width> <mode> <mean_ms> ms/step
   pytorch-hvp <net> <width> eager <median_ms> ms/hvp
 plus '#' comment lines. A configuration that fails (compile error, out of memory) prints
 '# FAILED <net> <width> <mode>: <reason>' and the run goes on; --skip net:width:mode (mode "hvp" for the HVP)
@@ -121,7 +124,23 @@ class Timer:
                 times.append((time.perf_counter() - t) * 1e3)
             if first is None:
                 first = out
-        return warm_s, times, first, out
+        # steady state: the same number of calls back to back, one synchronize at the end (the host may queue
+        # call i + 1 while the device still runs call i, as in a training loop that reads its loss late)
+        self.sync()
+        if self.cuda:
+            start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+            start.record()
+            for _ in range(steps):
+                out = fn()
+            end.record()
+            torch.cuda.synchronize()
+            pipelined = start.elapsed_time(end) / steps
+        else:
+            t = time.perf_counter()
+            for _ in range(steps):
+                out = fn()
+            pipelined = (time.perf_counter() - t) * 1e3 / steps
+        return warm_s, times, first, out, pipelined
 
 
 def quartiles(times):
@@ -160,7 +179,7 @@ def train_config(args, device, net, width, mode, timer):
         return loss.detach().clone()                            # eager tensor, safe from CUDA-graph reuse
 
     try:
-        warm_s, times, first, last = timer.run(step, args.warmup, args.steps)
+        warm_s, times, first, last, pipelined = timer.run(step, args.warmup, args.steps)
         first, last = first.item(), last.item()
         params = real_param_count(model)
     finally:
@@ -172,6 +191,7 @@ def train_config(args, device, net, width, mode, timer):
           f" loss {first:.6f} -> {last:.6f}; ms/step quartiles {q[0]:.3f} {q[1]:.3f} {q[2]:.3f}"
           f" over {len(times)}{memory_note(device)}")
     print(f"pytorch {net} {width} {mode} {statistics.median(times):.3f} ms/step", flush=True)
+    print(f"pytorch-pipelined {net} {width} {mode} {pipelined:.3f} ms/step", flush=True)
 
 
 def hvp_config(args, device, net, width, timer):
@@ -190,7 +210,7 @@ def hvp_config(args, device, net, width, timer):
         return torch.autograd.grad(g, params, grad_outputs=v)
 
     try:
-        warm_s, times, _, hv = timer.run(hvp, args.warmup, args.steps)
+        warm_s, times, _, hv, _ = timer.run(hvp, args.warmup, args.steps)
         vhv = sum(torch.sum(a.real * b.real + (a.imag * b.imag if a.is_complex() else 0)) for a, b in zip(v, hv))
         vhv = float(vhv)
         nparams = real_param_count(model)

@@ -5,8 +5,63 @@ package org.goldstone.backend;
  * Both return the summed loss over the batch and write the gradient of {@code scale * sum} into {@code grad}.
  */
 public interface LossOps {
-    /** Summed loss and number of samples whose argmax equals the label. */
-    record Value(double sum, long correct) { }
+    /**
+     * Summed loss and number of samples whose argmax equals the label. An accelerator's value is deferred: the
+     * kernel that computes it is queued, and the first {@link #sum()} or {@link #correct()} reads it back (waiting
+     * for the device), so a training step can queue its backward pass before anything comes back to the host. An
+     * invalid label is reported (as the launcher's exception) by that first read.
+     */
+    final class Value {
+        private java.util.function.Supplier<Value> pending;
+        private double sum;
+        private long correct;
+
+        private Value(double sum, long correct, java.util.function.Supplier<Value> pending) {
+            this.sum = sum;
+            this.correct = correct;
+            this.pending = pending;
+        }
+
+        /** A value known now. */
+        public Value(double sum, long correct) {
+            this(sum, correct, null);
+        }
+
+        /** A value {@code read} produces when first asked for (once). */
+        public static Value deferred(java.util.function.Supplier<Value> read) {
+            return new Value(Double.NaN, 0, read);
+        }
+
+        /** Whether the value has been read (or was known from the start). */
+        public boolean resolved() {
+            return pending == null;
+        }
+
+        /** Reads a deferred value now (waiting for the device); nothing for a known one. */
+        public Value resolve() {
+            if (pending != null) {
+                java.util.function.Supplier<Value> read = pending;
+                pending = null;
+                Value v = read.get();
+                sum = v.sum;
+                correct = v.correct;
+            }
+            return this;
+        }
+
+        public double sum() {
+            return resolve().sum;
+        }
+
+        public long correct() {
+            return resolve().correct;
+        }
+
+        @Override
+        public String toString() {
+            return resolved() ? "Value[sum=" + sum + ", correct=" + correct + "]" : "Value[deferred]";
+        }
+    }
 
     /**
      * Softmax cross-entropy: {@code L_b = logsumexp(o_b) - o_b[y_b]}, {@code G_o = scale (p - onehot)}.

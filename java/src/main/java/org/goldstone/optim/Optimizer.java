@@ -59,6 +59,23 @@ public final class Optimizer {
                 backend.reduce().scaleInPlace(clipNorm / norm, grad);
             }
         }
+        return apply(theta, grad);
+    }
+
+    /**
+     * One update without clipping and without the gradient norm, so nothing is read back from the device: on an
+     * accelerator the update is only queued. Throws when this optimizer clips (clipping needs |g|). theta, grad:
+     * modified. Returns the learning rate used.
+     */
+    public double update(DeviceBuffer theta, DeviceBuffer grad) {
+        if (clipNorm > 0) {
+            throw new IllegalStateException("optimizer: clipping to norm " + clipNorm + " needs |g|^2: call"
+                    + " update(theta, grad, gradNormSquared)");
+        }
+        return apply(theta, grad);
+    }
+
+    private double apply(DeviceBuffer theta, DeviceBuffer grad) {
         double lr = currentLr();
         switch (spec.kind()) {
             case SGD:

@@ -8,14 +8,21 @@ import org.goldstone.tensor.DType;
 /**
  * Launchers of the loss family ({@code loss.cu}, {@code loss.cl}; the definition is {@code CpuLoss}). The forward
  * kernels write three partials per block (summed loss, correct count, first sample with an invalid label), which are read
- * back and summed here in index order.
+ * back and summed here in index order, when the value is first asked for (deferred, see {@link LossOps.Value}).
  */
 public final class DeviceLoss implements LossOps {
     private static final int THREADS = 256;
     /** Partials per block of the forward kernels: loss, correct count, first invalid label. */
     private static final int SLOTS = 3;
 
+    /** Loss values in flight at most; a newer launch first reads the oldest unread one (see {@link #forward}). */
+    static final int RING = 4;
+
     private final Kernels be;
+    /** Per ring slot: the partials buffer the forward kernel writes, and the value that will read it. */
+    private final DeviceBuffer[] slots = new DeviceBuffer[RING];
+    private final Value[] owners = new Value[RING];
+    private int next;
 
     public DeviceLoss(Kernels be) {
         this.be = be;
@@ -33,21 +40,43 @@ public final class DeviceLoss implements LossOps {
         return forward("loss_mse_fwd", logits, labels, grad, classes, batch, scale);
     }
 
+    /**
+     * Queues the forward kernel into the next ring slot's own partials buffer (not the shared scratch, which later
+     * reductions of the step reuse) and returns a deferred value that reads them. The slot's previous value, if
+     * still unread, is read first, so a value is never overwritten before it is read.
+     */
     private Value forward(String kernel, DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer grad, int classes,
                           int batch, double scale) {
         check(logits, labels, grad, classes, batch);
         int grid = Math.min(be.reductionBlocks(batch, THREADS), be.maxPartials() / SLOTS);
+        int slot = next;
+        next = (next + 1) % RING;
+        if (owners[slot] != null) {
+            owners[slot].resolve();
+        }
+        if (slots[slot] == null) {
+            slots[slot] = be.backend().allocate(be.accDtype(), be.maxPartials());
+        }
+        DeviceBuffer partials = slots[slot];
         be.kernel(kernel, logits.dtype())
                 .buf(logits)                               // const T* o
                 .buf(labels)                               // const T* y
                 .buf(grad)                                 // T* g
-                .buf(be.partials())                        // double* partials
+                .buf(partials)                             // double* partials
                 .i(classes)                                // int classes
                 .i(batch)                                  // int batch
                 .d(scale)                                  // double scale
                 .blocks(grid, THREADS)
                 .run();
-        double[] p = be.readPartials(SLOTS * grid);
+        Value v = Value.deferred(() -> read(partials, grid, labels, classes));
+        owners[slot] = v;
+        return v;
+    }
+
+    /** Sums the partials of one forward launch in index order; throws on an invalid label. */
+    private Value read(DeviceBuffer partials, int grid, DeviceBuffer labels, int classes) {
+        double[] p = new double[SLOTS * grid];
+        be.backend().read(partials.slice(0, SLOTS * grid), p);
         double sum = 0;
         long correct = 0;
         double firstBad = Double.NEGATIVE_INFINITY;
