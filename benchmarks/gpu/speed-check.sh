@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Issue 8's GPU-machine run, in one go (benchmarks/gpu/prepare.sh with GS_LEAN=1 packs .gpu; run from the repository
-# root on the GPU machine with .gpu carried; writes six files to $OUT):
+# root on the GPU machine with .gpu carried; writes eight files to $OUT):
 #   check.txt    device facts, `devices`, and the parity suites against the CPU twins: equiv_linear with every GEMM
 #                provider (native, cuBLAS, the engine's TF32 tensor-core kernel, cuBLAS TF32) and whole networks
-#                (20 training steps, HVP, Lanczos) on cuda and cuda+tf32; then equiv_linear again with the tensor-core
-#                kernel's cp.async variant (-Dgoldstone.tc.kernel=async)
+#                (20 training steps, HVP, Lanczos) on cuda and cuda+tf32 (the tensor-core kernel's cp.async variant
+#                where operands allow, the default); then equiv_linear again with the register-staged kernel alone
+#                (-Dgoldstone.tc.kernel=sync)
 #   jmh.txt      JMH: the GEMM alone per provider (1024 x 4096 x 1024, fp32); the training step (depth 100, batch
-#                1024, widths 256 and 1024, O(4) and U(1)); the HVP at width 1024 (+ jmh-*.json, the raw results)
+#                1024, widths 256 and 1024, O(4) and U(1); cuBLAS TF32 first, the loss read one step late); the HVP
+#                at width 1024; the norm nonlinearity and reductions on cuda (+ jmh-*.json, the raw results)
 #   pytorch.txt  the PyTorch reference of the same networks in the same run (benchmarks/pytorch/gpu_step.py)
-# The tensor-core runs use the cp.async variant when its parity passed here, else the register-staged kernel.
 set -u
 OUT=${OUT:-/tmp/gs-out}
 mkdir -p "$OUT"
@@ -32,13 +33,12 @@ junit() {   # junit <timeout> <extra JVM option or ""> <classes...>
   step "devices"; $JAVA $JOPTS -jar .gpu/app.jar devices
   step "parity: equiv_linear (all GEMM providers) and whole networks (cuda, cuda+tf32)"
   junit 70 "" EquivLinearParityTest NetworkParityTest; echo "parity exit: $?"
-  step "parity: equiv_linear with the cp.async tensor-core kernel"
-  junit 40 -Dgoldstone.tc.kernel=async EquivLinearParityTest; echo "parity-async exit: $?"
+  step "parity: equiv_linear with the register-staged tensor-core kernel alone"
+  junit 40 -Dgoldstone.tc.kernel=sync EquivLinearParityTest; echo "parity-sync exit: $?"
 } > "$OUT/check.txt" 2>&1
 grep -E '^=== |NVIDIA|^torch|tests (successful|failed)|exit:' "$OUT/check.txt"
 grep -E '✘' "$OUT/check.txt" | head -20
 TC=""
-grep -q 'parity-async exit: 0' "$OUT/check.txt" && TC="-Dgoldstone.tc.kernel=async"
 jmh() {     # jmh <timeout> <json> <jvm option or ""> <JMH arguments...>
   local t=$1 json=$2 opt=$3; shift 3
   timeout "$t" $JAVA $JOPTS -cp "$CP" org.openjdk.jmh.Main "$@" -f 1 -jvm "$PWD/$JAVA" \
@@ -49,8 +49,8 @@ jmh() {     # jmh <timeout> <json> <jvm option or ""> <JMH arguments...>
   step "JMH: the GEMM alone, 1024 x 4096 x 1024 fp32 (8.59 GFLOP per call)"
   jmh 45 jmh-gemm.json "" EquivLinearBench -p shape=gemm-1024x4096x1024 \
       -p 'backend=cuda,cuda+tf32,cuda+cublas,cuda+cublas-tf32' -wi 1 -w 1 -i 3 -r 1
-  step "JMH: the GEMM alone, cuda+tf32 with the cp.async kernel"
-  jmh 20 jmh-gemm-async.json -Dgoldstone.tc.kernel=async EquivLinearBench -p shape=gemm-1024x4096x1024 \
+  step "JMH: the GEMM alone, cuda+tf32 with the register-staged kernel"
+  jmh 20 jmh-gemm-sync.json -Dgoldstone.tc.kernel=sync EquivLinearBench -p shape=gemm-1024x4096x1024 \
       -p 'backend=cuda+tf32' -wi 1 -w 1 -i 3 -r 1
 } > "$OUT/jmh.txt" 2>&1
 grep -E '^=== |^EquivLinearBench|jmh exit' "$OUT/jmh.txt"
@@ -63,11 +63,14 @@ echo "pytorch exit: $?" >> "$OUT/pytorch.txt"
 grep -E '^pytorch|FAILED|skipped|exit' "$OUT/pytorch.txt"
 
 {
-  step "JMH: training step, depth 100, batch 1024, widths 256 and 1024 (tensor-core option: ${TC:-sync})"
+  step "JMH: training step, depth 100, batch 1024, widths 256 and 1024"
   jmh 100 jmh-step.json "$TC" 'TrainStepBench\.step$' -p 'net=O(4),U(1)' -p width=256,1024 -p batch=1024 \
-      -p 'backend=cuda+tf32,cuda+cublas-tf32' -wi 1 -w 1 -i 2 -r 1
+      -p 'backend=cuda+cublas-tf32,cuda+tf32' -wi 1 -w 1 -i 2 -r 1
   step "JMH: HVP, depth 100, batch 1024, width 1024"
   jmh 55 jmh-hvp.json "$TC" 'TrainStepBench\.hvp$' -p 'net=O(4),U(1)' -p width=1024 -p batch=1024 \
-      -p 'backend=cuda+tf32,cuda+cublas-tf32' -wi 1 -w 1 -i 2 -r 1
+      -p 'backend=cuda+cublas-tf32,cuda+tf32' -wi 1 -w 1 -i 2 -r 1
+  step "JMH: op families, norm nonlinearity and reductions on cuda (GB/s from the check lines' byte counts)"
+  jmh 40 jmh-ops.json "" 'NormActBench|ReduceBench' -p backend=cuda -p units=1024x1024x4 -p dtype=F32 \
+      -wi 1 -w 1 -i 2 -r 1
 } >> "$OUT/jmh.txt" 2>&1
 grep -E '^=== |^TrainStepBench|jmh exit|Exception' "$OUT/jmh.txt" | tail -16

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>The GEMM alone ({@link EquivLinearBench} JSON results): microseconds per call, TFLOP/s (2 m n kk flops) and
  *       the fraction of {@code PEAK_TFLOPS} (the TF32 dense tensor-core peak of the device, a number the caller
- *       states); the backend label carries {@code async} when the JSON's JVM arguments selected the cp.async
- *       tensor-core kernel.</li>
+ *       states); the backend label names the tensor-core kernel when the JSON's JVM arguments chose one
+ *       ({@code -Dgoldstone.tc.kernel=async|sync}).</li>
  *   <li>The training step and the HVP ({@link TrainStepBench}) read from the JMH console log, because a run cut
  *       short by its time limit leaves its JSON empty: per configuration the measured iterations as printed and
  *       their mean; next to them the PyTorch figures of the same run ({@code pytorch <net> <width> <mode> <ms>
@@ -79,9 +79,11 @@ public final class GpuSpeedReport {
                     throw new IllegalArgumentException(args[i] + ": expected us/op, found " + unit);
                 }
                 double tflops = EquivLinearBench.flops(shape) / (us * 1e-6) / 1e12;
-                boolean async = r.path("jvmArgs").toString().contains("goldstone.tc.kernel=async");
+                String jvm = r.path("jvmArgs").toString();
+                String kernel = jvm.contains("goldstone.tc.kernel=async") ? " (cp.async kernel)"
+                        : jvm.contains("goldstone.tc.kernel=sync") ? " (register-staged kernel)" : "";
                 System.out.printf(Locale.ROOT, "| %s%s | %s | %.1f | %.1f | %.3f |%n", p.path("backend").asText(),
-                        async ? " (cp.async kernel)" : "", shape, us, tflops, tflops / peak);
+                        kernel, shape, us, tflops, tflops / peak);
             }
         }
 
