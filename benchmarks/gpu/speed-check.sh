@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Issue 8's GPU-machine run, in one go (benchmarks/gpu/prepare.sh with GS_LEAN=1 packs .gpu; run from the repository
-# root on the GPU machine with .gpu carried; writes eight files to $OUT):
+# root on the GPU machine with .gpu carried; writes up to eight files to $OUT):
 #   check.txt    device facts, `devices`, and the parity suites against the CPU twins: equiv_linear with every GEMM
 #                provider (native, cuBLAS, the engine's TF32 tensor-core kernel, cuBLAS TF32) and whole networks
 #                (20 training steps, HVP, Lanczos) on cuda and cuda+tf32 (the tensor-core kernel's cp.async variant
 #                where operands allow, the default); then equiv_linear again with the register-staged kernel alone
-#                (-Dgoldstone.tc.kernel=sync)
+#                (-Dgoldstone.tc.kernel=sync); the record/replay seam eagerly and as CUDA graphs (ReplayTest)
 #   jmh.txt      JMH: the GEMM alone per provider (1024 x 4096 x 1024, fp32); the training step (depth 100, batch
-#                1024, widths 256 and 1024, O(4) and U(1); cuBLAS TF32 first, the loss read one step late); the HVP
+#                1024, widths 256 and 1024, O(4) and U(1); cuBLAS TF32 first, the loss read one step late; at width
+#                256 also replayed as a CUDA graph); the HVP
 #                at width 1024; the norm nonlinearity and reductions on cuda (+ jmh-*.json, the raw results)
 #   pytorch.txt  the PyTorch reference of the same networks in the same run (benchmarks/pytorch/gpu_step.py)
 set -u
@@ -33,16 +34,20 @@ junit() {   # junit <timeout> <extra JVM option or ""> <classes...>
   step "devices"; $JAVA $JOPTS -jar .gpu/app.jar devices
   step "parity: equiv_linear (all GEMM providers) and whole networks (cuda, cuda+tf32)"
   junit 70 "" EquivLinearParityTest NetworkParityTest; echo "parity exit: $?"
+  step "record/replay: eager, then captured as CUDA graphs (-Dgoldstone.cuda.graphs=true)"
+  junit 40 "" ReplayTest; echo "replay exit: $?"
+  junit 40 -Dgoldstone.cuda.graphs=true ReplayTest; echo "replay-graphs exit: $?"
   step "parity: equiv_linear with the register-staged tensor-core kernel alone"
   junit 40 -Dgoldstone.tc.kernel=sync EquivLinearParityTest; echo "parity-sync exit: $?"
 } > "$OUT/check.txt" 2>&1
 grep -E '^=== |NVIDIA|^torch|tests (successful|failed)|exit:' "$OUT/check.txt"
 grep -E '✘' "$OUT/check.txt" | head -20
 TC=""
-jmh() {     # jmh <timeout> <json> <jvm option or ""> <JMH arguments...>
+jmh() {     # jmh <timeout> <json under $OUT, or an absolute path> <jvm option or ""> <JMH arguments...>
   local t=$1 json=$2 opt=$3; shift 3
+  [ "${json#/}" = "$json" ] && json="$OUT/$json"
   timeout "$t" $JAVA $JOPTS -cp "$CP" org.openjdk.jmh.Main "$@" -f 1 -jvm "$PWD/$JAVA" \
-      -jvmArgsAppend "--add-modules jdk.incubator.vector -Xms8g -Xmx40g $opt" -rf json -rff "$OUT/$json"
+      -jvmArgsAppend "--add-modules jdk.incubator.vector -Xms8g -Xmx40g $opt" -rf json -rff "$json"
   echo "jmh exit: $?"
 }
 {
@@ -66,11 +71,14 @@ grep -E '^pytorch|FAILED|skipped|exit' "$OUT/pytorch.txt"
   step "JMH: training step, depth 100, batch 1024, widths 256 and 1024"
   jmh 100 jmh-step.json "$TC" 'TrainStepBench\.step$' -p 'net=O(4),U(1)' -p width=256,1024 -p batch=1024 \
       -p 'backend=cuda+cublas-tf32,cuda+tf32' -wi 1 -w 1 -i 2 -r 1
+  step "JMH: training step replayed as a CUDA graph (forward, loss, backward; the update and a fence outside)"
+  jmh 60 jmh-graph.json -Dgoldstone.cuda.graphs=true 'TrainStepBench\.step$' -p 'net=O(4),U(1)' -p width=256 \
+      -p batch=1024 -p 'backend=cuda+cublas-tf32,cuda+tf32' -p graph=true -wi 1 -w 1 -i 2 -r 1
   step "JMH: HVP, depth 100, batch 1024, width 1024"
   jmh 55 jmh-hvp.json "$TC" 'TrainStepBench\.hvp$' -p 'net=O(4),U(1)' -p width=1024 -p batch=1024 \
       -p 'backend=cuda+cublas-tf32,cuda+tf32' -wi 1 -w 1 -i 2 -r 1
   step "JMH: op families, norm nonlinearity and reductions on cuda (GB/s from the check lines' byte counts)"
-  jmh 40 jmh-ops.json "" 'NormActBench|ReduceBench' -p backend=cuda -p units=1024x1024x4 -p dtype=F32 \
+  jmh 40 /tmp/jmh-ops.json "" 'NormActBench|ReduceBench' -p backend=cuda -p units=1024x1024x4 -p dtype=F32 \
       -wi 1 -w 1 -i 2 -r 1
 } >> "$OUT/jmh.txt" 2>&1
 grep -E '^=== |^TrainStepBench|jmh exit|Exception' "$OUT/jmh.txt" | tail -16

@@ -147,7 +147,8 @@ public final class GpuSpeedReport {
                     throw new IllegalArgumentException("expected depth " + DEPTH + " and batch " + BATCH + ", found "
                             + p.group(1));
                 }
-                current = new Run(method, kv.get("backend"), kv.get("net"), Integer.parseInt(kv.get("width")),
+                String backend = kv.get("backend") + ("true".equals(kv.get("graph")) ? " (graph)" : "");
+                current = new Run(method, backend, kv.get("net"), Integer.parseInt(kv.get("width")),
                         new ArrayList<>());
                 out.add(current);
                 continue;

@@ -15,6 +15,7 @@ import org.goldstone.backend.Backend;
 import org.goldstone.backend.Backends;
 import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.LossOps;
+import org.goldstone.backend.Replay;
 import org.goldstone.data.Dataset;
 import org.goldstone.group.Group;
 import org.goldstone.layer.Activation;
@@ -92,6 +93,12 @@ public class TrainStepBench {
     @Param({"ALG"}) public RadialProfile profile;
     /** Backend name as {@code Backends.open} takes it: cpu, cuda, cuda:N. */
     @Param("cpu") public String backend;
+    /**
+     * "true": {@link #step} replays forward, loss and backward recorded once ({@code Backend.record}: a CUDA graph
+     * with {@code -Dgoldstone.cuda.graphs=true}, else the same work run eagerly), then queues the update, and
+     * waits on the previous step's fence instead of reading a loss.
+     */
+    @Param("false") public boolean graph;
 
     private Backend device;
     private FeedForwardNet network;
@@ -102,6 +109,9 @@ public class TrainStepBench {
     private HessianOperator hessian;
     /** The previous step's (deferred) loss, read by the next {@link #step}. */
     private LossOps.Value lastLoss;
+    /** With {@link #graph}: the recorded forward, loss and backward, and the previous step's fence. */
+    private Replay recorded;
+    private Runnable lastFence;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -143,6 +153,10 @@ public class TrainStepBench {
                 classOf), all, device, DType.F32, 0.0, HessianOperator.Kind.HESSIAN);
         checkAnswer(theta, v, x, labels, rng.split());
         optimizer = new Optimizer(OptimizerSpec.adam(1e-3), Schedule.constant(), 0.0, device, DType.F32, p);
+        if (graph) {
+            recorded = device.record(() -> network.lossAndGradient(ws, params, grad, loss, batch));
+            System.out.println("# step recorded: " + recorded.how());
+        }
     }
 
     /**
@@ -263,6 +277,16 @@ public class TrainStepBench {
      */
     @Benchmark
     public double step() {
+        if (recorded != null) {
+            recorded.run();
+            optimizer.update(params, grad);
+            Runnable fence = device.fence();
+            if (lastFence != null) {
+                lastFence.run();                       // at most one step in flight
+            }
+            lastFence = fence;
+            return optimizer.step();
+        }
         LossOps.Value v = network.lossAndGradient(ws, params, grad, loss, batch);
         optimizer.update(params, grad);
         double previous = lastLoss == null ? 0 : lastLoss.sum();
@@ -300,6 +324,12 @@ public class TrainStepBench {
     public void tearDown() {
         if (lastLoss != null) {
             lastLoss.resolve();                        // the last step's work, before the device goes away
+        }
+        if (lastFence != null) {
+            lastFence.run();
+        }
+        if (recorded != null) {
+            recorded.close();
         }
         device.close();
     }

@@ -36,6 +36,22 @@ public interface Backend extends AutoCloseable {
     /** Waits until all queued work is done. */
     void synchronize();
 
+    /**
+     * Records {@code body} (device work only, nothing read back) for repeated runs; recording itself runs nothing.
+     * Default: the body is run again on every {@link Replay#run()}. CUDA can capture it as a graph.
+     */
+    default Replay record(Runnable body) {
+        return Replay.eager(body, "eager");
+    }
+
+    /**
+     * A point in the queue: the returned action waits until all work queued before this call is done (work queued
+     * later may still run). Default: a full {@link #synchronize()} when waited on.
+     */
+    default Runnable fence() {
+        return this::synchronize;
+    }
+
     EquivLinearOps equivLinear();
 
     NormActOps normAct();

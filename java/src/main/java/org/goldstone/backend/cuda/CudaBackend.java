@@ -124,6 +124,8 @@ public final class CudaBackend implements Backend {
     private long stagingCapacity;
     private CudaBuffer partials;
     private String lastKernel = "(none yet)";
+    /** While a graph capture is open: every buffer a launch touches or an allocation returns (CudaGraphs). */
+    private java.util.List<DeviceBuffer> tracked;
     private Thread boundThread;
     private boolean closed;
 
@@ -219,6 +221,11 @@ public final class CudaBackend implements Backend {
         @Override
         public void requireOwn(DeviceBuffer b) {
             CudaBuffer.of(b, CudaBackend.this);
+        }
+
+        @Override
+        public boolean capturing() {
+            return CudaBackend.this.capturing();
         }
     };
 
@@ -375,7 +382,44 @@ public final class CudaBackend implements Backend {
         CudaBuffer b = new CudaBuffer(this, dtype, block.handle(), elements);
         pool.track(b, block);
         cuMemsetD8Async(block.handle(), (byte) 0, bytes, stream);
+        touched(b);
         return b;
+    }
+
+    /** Records {@code body} as a CUDA graph when {@code -Dgoldstone.cuda.graphs=true}, else eagerly (CudaGraphs). */
+    @Override
+    public org.goldstone.backend.Replay record(Runnable body) {
+        return CudaGraphs.capture(this, body);
+    }
+
+    /** A CUDA event on the stream: waiting on it waits for the work queued before, not after. */
+    @Override
+    public Runnable fence() {
+        return CudaGraphs.fence(this);
+    }
+
+    /** Keeps {@code b} reachable for the graph being captured, if one is. */
+    void touched(DeviceBuffer b) {
+        if (tracked != null) {
+            tracked.add(b);
+        }
+    }
+
+    void beginTracking(java.util.List<DeviceBuffer> into) {
+        tracked = into;
+    }
+
+    void endTracking() {
+        tracked = null;
+    }
+
+    boolean capturing() {
+        return tracked != null;
+    }
+
+    /** Reads every pending deferred loss value now (a read inside a graph capture would end it). */
+    void settleLosses() {
+        loss.settle();
     }
 
     private void ensureStaging(long bytes) {
@@ -537,7 +581,7 @@ public final class CudaBackend implements Backend {
                     + ", block " + block + "x" + blockY + ", shared " + shared + " B) failed: " + e.getMessage(), e);
         }
         lastKernel = kernel;
-        if (SYNC_EACH_LAUNCH) {
+        if (SYNC_EACH_LAUNCH && tracked == null) {
             try {
                 cuStreamSynchronize(stream);
             } catch (CudaException e) {

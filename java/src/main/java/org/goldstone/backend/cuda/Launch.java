@@ -42,12 +42,14 @@ final class Launch implements KernelLaunch {
     @Override
     public Launch buf(DeviceBuffer b) {
         args.add(Pointer.to(CudaBuffer.of(b, be).pointer()));
+        be.touched(b);
         return i(0);                                       // the (pointer, offset) pair of the shared kernel source
     }
 
     /** A bare pointer to element {@code offset} of b, for the CUDA-only kernels (no offset argument follows). */
     Launch ptr(DeviceBuffer b, long offset) {
         CudaBuffer c = CudaBuffer.of(b, be);
+        be.touched(b);
         args.add(Pointer.to(offset == 0 ? c.pointer() : c.pointer().withByteOffset(offset * c.dtype().bytes())));
         return this;
     }

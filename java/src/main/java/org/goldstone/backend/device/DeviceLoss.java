@@ -49,15 +49,22 @@ public final class DeviceLoss implements LossOps {
                           int batch, double scale) {
         check(logits, labels, grad, classes, batch);
         int grid = Math.min(be.reductionBlocks(batch, THREADS), be.maxPartials() / SLOTS);
-        int slot = next;
-        next = (next + 1) % RING;
-        if (owners[slot] != null) {
-            owners[slot].resolve();
+        DeviceBuffer partials;
+        int slot = -1;
+        if (be.capturing()) {
+            // a captured launch writes its own buffer on every replay: outside the ring, never reused by it
+            partials = be.backend().allocate(be.accDtype(), SLOTS * grid);
+        } else {
+            slot = next;
+            next = (next + 1) % RING;
+            if (owners[slot] != null) {
+                owners[slot].resolve();
+            }
+            if (slots[slot] == null) {
+                slots[slot] = be.backend().allocate(be.accDtype(), be.maxPartials());
+            }
+            partials = slots[slot];
         }
-        if (slots[slot] == null) {
-            slots[slot] = be.backend().allocate(be.accDtype(), be.maxPartials());
-        }
-        DeviceBuffer partials = slots[slot];
         be.kernel(kernel, logits.dtype())
                 .buf(logits)                               // const T* o
                 .buf(labels)                               // const T* y
@@ -69,8 +76,19 @@ public final class DeviceLoss implements LossOps {
                 .blocks(grid, THREADS)
                 .run();
         Value v = Value.deferred(() -> read(partials, grid, labels, classes));
-        owners[slot] = v;
+        if (slot >= 0) {
+            owners[slot] = v;
+        }
         return v;
+    }
+
+    /** Reads every value still pending in the ring (so that no later launch has to). */
+    public void settle() {
+        for (Value v : owners) {
+            if (v != null) {
+                v.resolve();
+            }
+        }
     }
 
     /** Sums the partials of one forward launch in index order; throws on an invalid label. */

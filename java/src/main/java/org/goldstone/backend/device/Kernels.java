@@ -41,4 +41,9 @@ public interface Kernels {
 
     /** Throws a clear {@code BackendException} unless {@code b} was allocated by this backend. */
     void requireOwn(DeviceBuffer b);
+
+    /** Whether launches are being recorded into a graph rather than run (CUDA graph capture). Default: no. */
+    default boolean capturing() {
+        return false;
+    }
 }
