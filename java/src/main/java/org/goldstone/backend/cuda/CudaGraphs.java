@@ -60,9 +60,7 @@ final class CudaGraphs {
             cuStreamEndCapture(be.stream(), graph);
             CUgraphExec exec = new CUgraphExec();
             cuGraphInstantiate(exec, graph, 0);
-            long[] nodes = {0};
-            cuGraphGetNodes(graph, null, nodes);
-            return new GraphReplay(be, graph, exec, kept, nodes[0]);
+            return new GraphReplay(be, graph, exec, kept, nodeCount(graph));
         } catch (RuntimeException e) {
             if (open) {
                 try {
@@ -76,6 +74,17 @@ final class CudaGraphs {
             return Replay.eager(body, "eager (capture failed: " + (nl < 0 ? m : m.substring(0, nl)) + ")");
         } finally {
             be.endTracking();
+        }
+    }
+
+    /** Nodes of a graph (-1 when the driver binding cannot count them: only the description uses it). */
+    private static long nodeCount(CUgraph graph) {
+        try {
+            long[] nodes = {0};
+            cuGraphGetNodes(graph, null, nodes);
+            return nodes[0];
+        } catch (RuntimeException e) {
+            return -1;
         }
     }
 
