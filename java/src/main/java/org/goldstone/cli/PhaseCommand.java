@@ -184,7 +184,7 @@ final class PhaseCommand implements Callable<Integer> {
         long t1 = System.nanoTime();
         Path gainCsv = dir.resolve("goldstone_gain.csv");
         Path gainPng = dir.resolve("goldstone_gain.png");
-        goldstoneGain(g, radial, r.rows(), gainCsv, gainPng);
+        boolean gain = goldstoneGain(g, radial, r.rows(), gainCsv, gainPng);
         Path pairsCsv = dir.resolve("pairs.csv");
         Path pairsPng = dir.resolve("pairs.png");
         boolean pairs = !r.profiles().isEmpty();
@@ -192,8 +192,8 @@ final class PhaseCommand implements Callable<Integer> {
             twoInputs(g, radial, s, r.profiles(), pairsCsv, pairsPng);
         }
         seconds += (System.nanoTime() - t1) * 1e-9;
-        System.out.printf(Locale.ROOT, "wrote %s, %s%s, %s, %s%s (%.1f s)%n", phaseCsv, orderPng,
-                r.profiles().isEmpty() ? "" : ", " + depthCsv + ", " + depthPng, gainCsv, gainPng,
+        System.out.printf(Locale.ROOT, "wrote %s, %s%s, %s%s%s (%.1f s)%n", phaseCsv, orderPng,
+                r.profiles().isEmpty() ? "" : ", " + depthCsv + ", " + depthPng, gainCsv, gain ? ", " + gainPng : "",
                 pairs ? ", " + pairsCsv + ", " + pairsPng : "", seconds);
         return 0;
     }
@@ -223,8 +223,9 @@ final class PhaseCommand implements Callable<Integer> {
                     c0[a][b] = PAIR_OVERLAP * q0 / k * rot[a][b];
                 }
             }
-            System.out.printf(Locale.ROOT, "two inputs (b.5 item 5): C_12^0 = %.2f (q0/k) R, R Haar-random in O(k);"
-                    + " simulated n = %d, depth %d%n", PAIR_OVERLAP, width, depth);
+            System.out.printf(Locale.ROOT, "two inputs (b.5 item %s): C_12^0 = %.2f (q0/k) R, R Haar-random in O(k);"
+                    + " simulated n = %d, depth %d%s%n", k == 1 ? "3, the real baseline" : "5", PAIR_OVERLAP, width,
+                    depth, k == 1 ? " (k = 1: the overlap is the correlation c^l of the tanh MLP)" : "");
             System.out.println("sigma_w   |polar(C^L) - polar(C^0)|_F   max over l   overlap^L (sim)");
         } else {
             System.out.printf(Locale.ROOT, "two inputs (b.2, b.5 item 3): c-hat^0 = %.2f, phase %.2f; simulated n = %d,"
@@ -297,9 +298,15 @@ final class PhaseCommand implements Callable<Integer> {
      * its gain along a random direction (about chi_1^(L/2)), on explicit weights of the simulated width and depth
      * (one seed per point). Prints a table, writes the CSV and a log-scale plot.
      */
-    private void goldstoneGain(Group g, Radial radial, List<PhaseDiagram.Row> rows, Path csvFile, Path png)
+    private boolean goldstoneGain(Group g, Radial radial, List<PhaseDiagram.Row> rows, Path csvFile, Path png)
             throws IOException {
         int d = g.unitDim();
+        if (d < 2) {
+            System.out.println("Goldstone direction of the deep Jacobian: none for " + g.label() + " (a discrete group:"
+                    + " the real tanh MLP baseline, RTANH with k = 1, has no continuous generator)");
+            write(csvFile, "sigma_w,sigma_w2,goldstone_gain,random_gain,chi1_pow_half_depth,generator_error\n");
+            return false;
+        }
         double[][] a = new double[d][d];
         a[0][1] = -1;
         a[1][0] = 1;
@@ -342,6 +349,7 @@ final class PhaseCommand implements Callable<Integer> {
         series.put("chi_1^(L/2) (mean field)", chi);
         Plots.lines(png, g.label() + " " + radial.profile() + ": deep Jacobian gain, depth " + depth, "sigma_w^2",
                 "|J t| / |t|", series, true);
+        return true;
     }
 
     private static FiniteWidth.Sampling parseSampling(String text) {

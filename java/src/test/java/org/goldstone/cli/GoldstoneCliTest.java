@@ -220,7 +220,20 @@ class GoldstoneCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("critical sigma_w: mean field 1.00000"), r.out());
         assertTrue(Files.size(dir.resolve("order_parameter.png")) > 1000);
+        assertTrue(Files.size(dir.resolve("goldstone_gain.png")) > 1000);
+        assertTrue(Files.size(dir.resolve("pairs.png")) > 1000);
+        assertTrue(r.out().contains("two inputs (b.2, b.5 item 3)"), r.out());
         assertOneLineError(run("phase", "--from", "2", "--to", "1", "--out", dir.resolve("bad").toString()), 2,
                 "expected from < to");
+        // O(3) traces the polar factor; O(1), the real tanh baseline, has no Goldstone direction
+        Run o3 = run("phase", "--group", "O(3)", "--points", "3", "--width", "32", "--depth", "12", "--seeds", "1",
+                "--out", dir.resolve("o3").toString());
+        assertEquals(0, o3.code(), o3.err());
+        assertTrue(o3.out().contains("two inputs (b.5 item 5)"), o3.out());
+        Run o1 = run("phase", "--group", "O(1)", "--profile", "RTANH", "--points", "3", "--width", "32", "--depth",
+                "12", "--seeds", "1", "--out", dir.resolve("o1").toString());
+        assertEquals(0, o1.code(), o1.err());
+        assertTrue(o1.out().contains("none for O(1)"), o1.out());
+        assertTrue(Files.exists(dir.resolve("o1").resolve("pairs.csv")));
     }
 }
