@@ -20,6 +20,45 @@ namespace gs_tc_gemm {
 constexpr int BM = 128, BN = 128, BK = 16, PAD = 8;
 constexpr int THREADS = 256;
 constexpr int PER_THREAD = BM * BK / THREADS;       // 8 elements of A and 8 of B per thread and slice
+using Acc = nvcuda::wmma::fragment<nvcuda::wmma::accumulator, 16, 16, 8, float>;
+
+/** Zeroes a warp's 4 x 2 accumulators. */
+__device__ __forceinline__ void zero(Acc (&acc)[4][2]) {
+#pragma unroll
+    for (int x = 0; x < 4; x++) {
+#pragma unroll
+        for (int y = 0; y < 2; y++) {
+            nvcuda::wmma::fill_fragment(acc[x][y], 0.0f);
+        }
+    }
+}
+
+/**
+ * The epilogue of both kernels: each 16 x 16 accumulator of the warp's 64 x 32 sub-tile (rows wm*64, columns
+ * wn*32 of the block's tile at i0, j0) through the warp's 256-float staging tile, column-major so that consecutive
+ * lanes write consecutive rows (coalesced for the engine's column-major C); C = al acc + be C (be == 0: not read).
+ */
+__device__ __forceinline__ void store_tile(Acc (&acc)[4][2], float* stage, int lane, int i0, int j0, int wm, int wn,
+                                      int m, int n, float* __restrict__ c, long cRs, long cCs, float al, float be) {
+#pragma unroll
+    for (int x = 0; x < 4; x++) {
+#pragma unroll
+        for (int y = 0; y < 2; y++) {
+            nvcuda::wmma::store_matrix_sync(stage, acc[x][y], 16, nvcuda::wmma::mem_col_major);
+            __syncwarp();
+            for (int t = lane; t < 256; t += 32) {
+                int r = t % 16, col = t / 16;
+                int gi = i0 + wm * 64 + x * 16 + r, gj = j0 + wn * 32 + y * 16 + col;
+                if (gi < m && gj < n) {
+                    float* p = c + gi * cRs + gj * cCs;
+                    float v = al * stage[t];
+                    *p = be == 0.0f ? v : v + be * *p;
+                }
+            }
+            __syncwarp();
+        }
+    }
+}
 }  // namespace gs_tc_gemm
 
 extern "C" __global__ void __launch_bounds__(256)
@@ -42,14 +81,8 @@ tc_gemm_tf32(int m, int n, int kk, int kChunk, const float* __restrict__ a, long
     // coalesced slice loads: walk the operand along its unit stride
     const bool aRowsFast = aRs == 1, bColsFast = bCs == 1;
 
-    wmma::fragment<wmma::accumulator, 16, 16, 8, float> acc[4][2];
-#pragma unroll
-    for (int x = 0; x < 4; x++) {
-#pragma unroll
-        for (int y = 0; y < 2; y++) {
-            wmma::fill_fragment(acc[x][y], 0.0f);
-        }
-    }
+    Acc acc[4][2];
+    zero(acc);
 
     float ra[PER_THREAD], rb[PER_THREAD];
     auto load = [&](int k0) {
@@ -105,27 +138,7 @@ tc_gemm_tf32(int m, int n, int kk, int kChunk, const float* __restrict__ a, long
         __syncthreads();
     }
 
-    // epilogue: each 16 x 16 accumulator through the warp's staging tile, column-major so that consecutive lanes
-    // write consecutive rows (coalesced for the column-major C of the engine)
-    const float al = (float) alpha, be = (float) beta;
-#pragma unroll
-    for (int x = 0; x < 4; x++) {
-#pragma unroll
-        for (int y = 0; y < 2; y++) {
-            wmma::store_matrix_sync(Cs[warp], acc[x][y], 16, wmma::mem_col_major);
-            __syncwarp();
-            for (int t = lane; t < 256; t += 32) {
-                int r = t % 16, col = t / 16;
-                int gi = i0 + wm * 64 + x * 16 + r, gj = j0 + wn * 32 + y * 16 + col;
-                if (gi < m && gj < n) {
-                    float* p = c + gi * cRs + gj * cCs;
-                    float v = al * Cs[warp][t];
-                    *p = be == 0.0f ? v : v + be * *p;
-                }
-            }
-            __syncwarp();
-        }
-    }
+    store_tile(acc, Cs[warp], lane, i0, j0, wm, wn, m, n, c, cRs, cCs, (float) alpha, (float) beta);
 }
 
 // The split-K sum: C(i, j) = alpha sum_z P_z(i, j) + beta C(i, j), the splits added in index order (deterministic);
@@ -220,14 +233,8 @@ __device__ __forceinline__ void tc_async(int m, int n, int kk, int kChunk, const
         }
     };
 
-    wmma::fragment<wmma::accumulator, 16, 16, 8, float> acc[4][2];
-#pragma unroll
-    for (int x = 0; x < 4; x++) {
-#pragma unroll
-        for (int y = 0; y < 2; y++) {
-            wmma::fill_fragment(acc[x][y], 0.0f);
-        }
-    }
+    Acc acc[4][2];
+    zero(acc);
     using LayoutA = typename std::conditional<AM, wmma::col_major, wmma::row_major>::type;
     using LayoutB = typename std::conditional<BNF, wmma::row_major, wmma::col_major>::type;
     const int slices = kEnd > kBegin ? (kEnd - kBegin + BK - 1) / BK : 0;
@@ -271,26 +278,8 @@ __device__ __forceinline__ void tc_async(int m, int n, int kk, int kChunk, const
         __syncthreads();                              // the stage is refilled two slices later
     }
 
-    float* stage = smem + warp * 256;                 // the pipeline is drained: reuse its memory
-    const float al = (float) alpha, be = (float) beta;
-#pragma unroll
-    for (int x = 0; x < 4; x++) {
-#pragma unroll
-        for (int y = 0; y < 2; y++) {
-            wmma::store_matrix_sync(stage, acc[x][y], 16, wmma::mem_col_major);
-            __syncwarp();
-            for (int t = lane; t < 256; t += 32) {
-                int r = t % 16, col = t / 16;
-                int gi = i0 + wm * 64 + x * 16 + r, gj = j0 + wn * 32 + y * 16 + col;
-                if (gi < m && gj < n) {
-                    float* p = c + gi * cRs + gj * cCs;
-                    float v = al * stage[t];
-                    *p = be == 0.0f ? v : v + be * *p;
-                }
-            }
-            __syncwarp();
-        }
-    }
+    // the pipeline is drained: the epilogue stages through its memory
+    store_tile(acc, smem + warp * 256, lane, i0, j0, wm, wn, m, n, c, cRs, cCs, (float) alpha, (float) beta);
 }
 }  // namespace gs_tc_gemm
 
