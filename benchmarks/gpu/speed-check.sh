@@ -37,6 +37,8 @@ junit() {   # junit <timeout> <extra JVM option or ""> <classes...>
   step "record/replay: eager, then captured as CUDA graphs (-Dgoldstone.cuda.graphs=true)"
   junit 40 "" ReplayTest; echo "replay exit: $?"
   junit 40 -Dgoldstone.cuda.graphs=true ReplayTest; echo "replay-graphs exit: $?"
+  step "parity: equiv_linear with 64 x 64 tensor-core tiles for small problems (-Dgoldstone.tc.small=true)"
+  junit 40 -Dgoldstone.tc.small=true EquivLinearParityTest; echo "parity-small exit: $?"
   step "parity: equiv_linear with the register-staged tensor-core kernel alone"
   junit 40 -Dgoldstone.tc.kernel=sync EquivLinearParityTest; echo "parity-sync exit: $?"
 } > "$OUT/check.txt" 2>&1
@@ -54,6 +56,11 @@ jmh() {     # jmh <timeout> <json under $OUT, or an absolute path> <jvm option o
   step "JMH: the GEMM alone, 1024 x 4096 x 1024 fp32 (8.59 GFLOP per call)"
   jmh 45 jmh-gemm.json "" EquivLinearBench -p shape=gemm-1024x4096x1024 \
       -p 'backend=cuda,cuda+tf32,cuda+cublas,cuda+cublas-tf32' -wi 1 -w 1 -i 3 -r 1
+  step "JMH: a small GEMM (256 x 1024 x 256, U(1) width 256 at batch 1024), 128 and 64 tiles"
+  jmh 30 /tmp/jmh-gemm-small.json "" EquivLinearBench -p shape=gemm-256x1024x256 \
+      -p 'backend=cuda+tf32,cuda+cublas-tf32' -wi 1 -w 1 -i 2 -r 1
+  jmh 20 /tmp/jmh-gemm-small64.json -Dgoldstone.tc.small=true EquivLinearBench -p shape=gemm-256x1024x256 \
+      -p 'backend=cuda+tf32' -wi 1 -w 1 -i 2 -r 1
   step "JMH: the GEMM alone, cuda+tf32 with the register-staged kernel"
   jmh 20 jmh-gemm-sync.json -Dgoldstone.tc.kernel=sync EquivLinearBench -p shape=gemm-1024x4096x1024 \
       -p 'backend=cuda+tf32' -wi 1 -w 1 -i 3 -r 1

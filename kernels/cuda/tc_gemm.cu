@@ -22,10 +22,11 @@ constexpr int THREADS = 256;
 constexpr int PER_THREAD = BM * BK / THREADS;       // 8 elements of A and 8 of B per thread and slice
 using Acc = nvcuda::wmma::fragment<nvcuda::wmma::accumulator, 16, 16, 8, float>;
 
-/** Zeroes a warp's 4 x 2 accumulators. */
-__device__ __forceinline__ void zero(Acc (&acc)[4][2]) {
+/** Zeroes a warp's FX x 2 accumulators. */
+template <int FX>
+__device__ __forceinline__ void zero(Acc (&acc)[FX][2]) {
 #pragma unroll
-    for (int x = 0; x < 4; x++) {
+    for (int x = 0; x < FX; x++) {
 #pragma unroll
         for (int y = 0; y < 2; y++) {
             nvcuda::wmma::fill_fragment(acc[x][y], 0.0f);
@@ -34,21 +35,23 @@ __device__ __forceinline__ void zero(Acc (&acc)[4][2]) {
 }
 
 /**
- * The epilogue of both kernels: each 16 x 16 accumulator of the warp's 64 x 32 sub-tile (rows wm*64, columns
+ * The epilogue of the kernels: each 16 x 16 accumulator of the warp's (16 FX) x 32 sub-tile (rows wm*16*FX, columns
  * wn*32 of the block's tile at i0, j0) through the warp's 256-float staging tile, column-major so that consecutive
  * lanes write consecutive rows (coalesced for the engine's column-major C); C = al acc + be C (be == 0: not read).
  */
-__device__ __forceinline__ void store_tile(Acc (&acc)[4][2], float* stage, int lane, int i0, int j0, int wm, int wn,
-                                      int m, int n, float* __restrict__ c, long cRs, long cCs, float al, float be) {
+template <int FX>
+__device__ __forceinline__ void store_tile(Acc (&acc)[FX][2], float* stage, int lane, int i0, int j0, int wm, int wn,
+                                           int m, int n, float* __restrict__ c, long cRs, long cCs, float al,
+                                           float be) {
 #pragma unroll
-    for (int x = 0; x < 4; x++) {
+    for (int x = 0; x < FX; x++) {
 #pragma unroll
         for (int y = 0; y < 2; y++) {
             nvcuda::wmma::store_matrix_sync(stage, acc[x][y], 16, nvcuda::wmma::mem_col_major);
             __syncwarp();
             for (int t = lane; t < 256; t += 32) {
                 int r = t % 16, col = t / 16;
-                int gi = i0 + wm * 64 + x * 16 + r, gj = j0 + wn * 32 + y * 16 + col;
+                int gi = i0 + wm * FX * 16 + x * 16 + r, gj = j0 + wn * 32 + y * 16 + col;
                 if (gi < m && gj < n) {
                     float* p = c + gi * cRs + gj * cCs;
                     float v = al * stage[t];
@@ -168,8 +171,6 @@ extern "C" __global__ void tc_gemm_reduce(int m, int n, int splits, const float*
 // split-K slices are multiples of 16; otherwise tc_gemm_tf32. Same arguments, same results up to summation order.
 namespace gs_tc_gemm {
 constexpr int LDK = BK + 4;                           // row length of a tile stored k-fastest
-constexpr int LDW = BM + 4;                           // row length of a tile stored m- or n-fastest (BM == BN)
-constexpr int STAGE = BM * LDK > BK * LDW ? BM * LDK : BK * LDW;   // floats per operand per stage
 
 __device__ __forceinline__ void cp_async16(float* smem, const float* gmem, bool valid) {
     unsigned s = (unsigned) __cvta_generic_to_shared(smem);
@@ -193,16 +194,25 @@ __device__ __forceinline__ void to_tf32(Frag& f) {
     }
 }
 
-template <bool AM, bool BNF>
+/**
+ * T x T tiles of C (T = 128: 8 warps as 2 x 4, each 64 x 32; T = 64, for problems whose 128-tiles cannot fill the
+ * device: 4 warps as 2 x 2, each 32 x 32), 2 T threads, 16-deep slices, two in flight.
+ */
+template <bool AM, bool BNF, int T>
 __device__ __forceinline__ void tc_async(int m, int n, int kk, int kChunk, const float* __restrict__ a, long aRs,
                                          long aCs, const float* __restrict__ b, long bRs, long bCs, double alpha,
                                          double beta, float* __restrict__ c, long cRs, long cCs, long cSplit) {
     using namespace nvcuda;
+    constexpr int NT = 2 * T;                         // threads
+    constexpr int LDW = T + 4;                        // row length of a tile stored m- or n-fastest
+    constexpr int STAGE = T * LDK > BK * LDW ? T * LDK : BK * LDW;   // floats per operand per stage
+    constexpr int FX = T / 32;                        // 16-row fragments per warp along m
+    constexpr int RUN = T / 4;                        // 16-byte chunks per slice row of an m- or n-fast tile
     __shared__ __align__(128) float smem[2 * 2 * STAGE];   // [stage][A, B][STAGE]; reused by the epilogue
     const int tid = threadIdx.y * blockDim.x + threadIdx.x;
     const int warp = tid / 32, lane = tid % 32;
     const int wm = warp % 2, wn = warp / 2;
-    const int i0 = blockIdx.y * BM, j0 = blockIdx.x * BN;
+    const int i0 = blockIdx.y * T, j0 = blockIdx.x * T;
     const int kBegin = blockIdx.z * kChunk, kEnd = min(kk, kBegin + kChunk);
     c += blockIdx.z * cSplit;
 
@@ -210,10 +220,10 @@ __device__ __forceinline__ void tc_async(int m, int n, int kk, int kChunk, const
         float* As = smem + stage * 2 * STAGE;
         float* Bs = As + STAGE;
 #pragma unroll
-        for (int r = 0; r < 2; r++) {                 // 512 chunks of 4 floats per operand, 2 per thread
-            int ch = tid + r * THREADS;
-            if (AM) {                                 // As[p][i], 32 chunks per p
-                int p = ch / 32, i = (ch % 32) * 4;
+        for (int r = 0; r < 2; r++) {                 // 4 T chunks of 4 floats per operand, 2 per thread
+            int ch = tid + r * NT;
+            if (AM) {                                 // As[p][i], T/4 chunks per p
+                int p = ch / RUN, i = (ch % RUN) * 4;
                 bool ok = i0 + i < m && k0 + p < kEnd;
                 cp_async16(&As[p * LDW + i], ok ? a + (i0 + i) + (long) (k0 + p) * aCs : a, ok);
             } else {                                  // As[i][p], 4 chunks per i
@@ -222,7 +232,7 @@ __device__ __forceinline__ void tc_async(int m, int n, int kk, int kChunk, const
                 cp_async16(&As[i * LDK + p], ok ? a + (long) (i0 + i) * aRs + (k0 + p) : a, ok);
             }
             if (BNF) {                                // Bs[p][j]
-                int p = ch / 32, j = (ch % 32) * 4;
+                int p = ch / RUN, j = (ch % RUN) * 4;
                 bool ok = j0 + j < n && k0 + p < kEnd;
                 cp_async16(&Bs[p * LDW + j], ok ? b + (long) (k0 + p) * bRs + (j0 + j) : b, ok);
             } else {                                  // Bs[j][p]
@@ -233,7 +243,7 @@ __device__ __forceinline__ void tc_async(int m, int n, int kk, int kChunk, const
         }
     };
 
-    Acc acc[4][2];
+    Acc acc[FX][2];
     zero(acc);
     using LayoutA = typename std::conditional<AM, wmma::col_major, wmma::row_major>::type;
     using LayoutB = typename std::conditional<BNF, wmma::row_major, wmma::col_major>::type;
@@ -253,11 +263,11 @@ __device__ __forceinline__ void tc_async(int m, int n, int kk, int kChunk, const
         const float* Bs = As + STAGE;
 #pragma unroll
         for (int ks = 0; ks < BK; ks += 8) {
-            wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, LayoutA> fa[4];
+            wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, LayoutA> fa[FX];
             wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, LayoutB> fb[2];
 #pragma unroll
-            for (int x = 0; x < 4; x++) {
-                int i = wm * 64 + x * 16;
+            for (int x = 0; x < FX; x++) {
+                int i = wm * FX * 16 + x * 16;
                 wmma::load_matrix_sync(fa[x], AM ? As + ks * LDW + i : As + i * LDK + ks, AM ? LDW : LDK);
                 to_tf32(fa[x]);
             }
@@ -268,7 +278,7 @@ __device__ __forceinline__ void tc_async(int m, int n, int kk, int kChunk, const
                 to_tf32(fb[y]);
             }
 #pragma unroll
-            for (int x = 0; x < 4; x++) {
+            for (int x = 0; x < FX; x++) {
 #pragma unroll
                 for (int y = 0; y < 2; y++) {
                     wmma::mma_sync(acc[x][y], fa[x], fb[y], acc[x][y]);
@@ -283,16 +293,21 @@ __device__ __forceinline__ void tc_async(int m, int n, int kk, int kChunk, const
 }
 }  // namespace gs_tc_gemm
 
-#define GS_TC_ASYNC(NAME, AM, BNF)                                                                                 \
-    extern "C" __global__ void __launch_bounds__(256)                                                              \
+#define GS_TC_ASYNC(NAME, AM, BNF, T)                                                                              \
+    extern "C" __global__ void __launch_bounds__(2 * T)                                                            \
     NAME(int m, int n, int kk, int kChunk, const float* __restrict__ a, long aRs, long aCs,                        \
          const float* __restrict__ b, long bRs, long bCs, double alpha, double beta, float* __restrict__ c,        \
          long cRs, long cCs, long cSplit) {                                                                        \
-        gs_tc_gemm::tc_async<AM, BNF>(m, n, kk, kChunk, a, aRs, aCs, b, bRs, bCs, alpha, beta, c, cRs, cCs,        \
-                                      cSplit);                                                                     \
+        gs_tc_gemm::tc_async<AM, BNF, T>(m, n, kk, kChunk, a, aRs, aCs, b, bRs, bCs, alpha, beta, c, cRs, cCs,     \
+                                         cSplit);                                                                  \
     }
-GS_TC_ASYNC(tc_gemm_tf32_async_mn, true, true)
-GS_TC_ASYNC(tc_gemm_tf32_async_mk, true, false)
-GS_TC_ASYNC(tc_gemm_tf32_async_kn, false, true)
-GS_TC_ASYNC(tc_gemm_tf32_async_kk, false, false)
+GS_TC_ASYNC(tc_gemm_tf32_async_mn, true, true, 128)
+GS_TC_ASYNC(tc_gemm_tf32_async_mk, true, false, 128)
+GS_TC_ASYNC(tc_gemm_tf32_async_kn, false, true, 128)
+GS_TC_ASYNC(tc_gemm_tf32_async_kk, false, false, 128)
+// 64 x 64 tiles, 128 threads: for problems whose 128-tiles leave SMs idle (-Dgoldstone.tc.small=true)
+GS_TC_ASYNC(tc_gemm_tf32_async_mn_64, true, true, 64)
+GS_TC_ASYNC(tc_gemm_tf32_async_mk_64, true, false, 64)
+GS_TC_ASYNC(tc_gemm_tf32_async_kn_64, false, true, 64)
+GS_TC_ASYNC(tc_gemm_tf32_async_kk_64, false, false, 64)
 #undef GS_TC_ASYNC

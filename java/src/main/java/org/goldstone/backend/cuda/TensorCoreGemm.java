@@ -22,6 +22,11 @@ final class TensorCoreGemm extends RealGemmProvider {
      * register-staged kernel, which serves the other operands in any case.
      */
     static final boolean ASYNC = !"sync".equals(System.getProperty("goldstone.tc.kernel", "async"));
+    /**
+     * {@code -Dgoldstone.tc.small=true}: a cp.async GEMM whose 128 x 128 tiles are fewer than the SMs runs with
+     * 64 x 64 tiles (128 threads) instead. Not yet run on a GPU, hence opt-in.
+     */
+    static final boolean SMALL = Boolean.getBoolean("goldstone.tc.small");
     /** Split K only when each slice keeps at least this many k (a slice's fixed cost is its C tile). */
     private static final int MIN_CHUNK = 256;
     private final CudaBackend be;
@@ -39,6 +44,11 @@ final class TensorCoreGemm extends RealGemmProvider {
     static int splits(long tiles, int kk, int multiprocessors) {
         long want = (2L * multiprocessors + tiles - 1) / tiles;
         return (int) Math.max(1, Math.min(want, kk / MIN_CHUNK));
+    }
+
+    /** C tiles of a {@code tile} x {@code tile} grid over an m x n result. */
+    private static long tiles(int m, int n, int tile) {
+        return (long) ((n + tile - 1) / tile) * ((m + tile - 1) / tile);
     }
 
     /**
@@ -89,12 +99,16 @@ final class TensorCoreGemm extends RealGemmProvider {
         if (m == 0 || n == 0) {
             return;
         }
-        long tiles = (long) ((n + TILE - 1) / TILE) * ((m + TILE - 1) / TILE);
-        int splits = splits(tiles, kk, be.multiprocessors());
+        String kernel = ASYNC ? asyncKernel(transA, transB, m, n, kk, a, aOff, lda, b, bOff, ldb) : null;
+        int tile = TILE;
+        if (kernel != null && SMALL && tiles(m, n, TILE) < be.multiprocessors()) {
+            kernel += "_64";                               // 4x the blocks where 128-tiles leave SMs idle
+            tile = TILE / 2;
+        }
+        int splits = splits(tiles(m, n, tile), kk, be.multiprocessors());
         int chunk = ((kk + splits - 1) / splits + DEPTH - 1) / DEPTH * DEPTH;
         splits = chunk == 0 ? 1 : (kk + chunk - 1) / chunk;
         DeviceBuffer ws = splits > 1 ? workspace((long) splits * m * n) : null;
-        String kernel = ASYNC ? asyncKernel(transA, transB, m, n, kk, a, aOff, lda, b, bOff, ldb) : null;
         be.kernel(kernel == null ? "tc_gemm_tf32" : kernel)
                 .i(m)                                  // int m
                 .i(n)                                  // int n
@@ -112,7 +126,7 @@ final class TensorCoreGemm extends RealGemmProvider {
                 .l(1)                                  // long cRs
                 .l(splits > 1 ? m : ldc)               // long cCs
                 .l((long) m * n)                       // long cSplit: partial z at c + z*cSplit
-                .blocks2((n + TILE - 1) / TILE, (m + TILE - 1) / TILE, THREADS)
+                .blocks2((n + tile - 1) / tile, (m + tile - 1) / tile, 2 * tile)
                 .gridZ(splits)
                 .run();
         if (splits > 1) {
