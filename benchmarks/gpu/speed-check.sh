@@ -11,8 +11,12 @@
 #                256 also replayed as a CUDA graph); the HVP
 #                at width 1024; the norm nonlinearity and reductions on cuda (+ jmh-*.json, the raw results)
 #   pytorch.txt  the PyTorch reference of the same networks in the same run (benchmarks/pytorch/gpu_step.py)
+# All parts take about ten minutes on an H200; PARTS (a comma list of check, gemm, pytorch, step) runs a subset,
+# e.g. PARTS=check,step, so that a session's device time can hold one full run or two partial ones.
 set -u
 OUT=${OUT:-/tmp/gs-out}
+PARTS=",${PARTS:-check,gemm,pytorch,step},"
+part() { case "$PARTS" in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 mkdir -p "$OUT"
 JAVA=".gpu/jre/bin/java"
 JOPTS="--add-modules jdk.incubator.vector -Djava.awt.headless=true"
@@ -28,7 +32,7 @@ junit() {   # junit <timeout> <extra JVM option or ""> <classes...>
   timeout "$t" $JAVA $JOPTS $opt -Xmx24g -jar .gpu/junit-console.jar execute --disable-banner --disable-ansi-colors \
       --class-path .gpu/app.jar:.gpu/tests.jar "${sel[@]}" --include-tag cuda --details=tree
 }
-{
+part check && {
   step "device"; date -u; nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv
   python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)'
   step "devices"; $JAVA $JOPTS -jar .gpu/app.jar devices
@@ -42,8 +46,8 @@ junit() {   # junit <timeout> <extra JVM option or ""> <classes...>
   step "parity: equiv_linear with the register-staged tensor-core kernel alone"
   junit 40 -Dgoldstone.tc.kernel=sync EquivLinearParityTest; echo "parity-sync exit: $?"
 } > "$OUT/check.txt" 2>&1
-grep -E '^=== |NVIDIA|^torch|tests (successful|failed)|exit:' "$OUT/check.txt"
-grep -E '✘' "$OUT/check.txt" | head -20
+part check && grep -E '^=== |NVIDIA|^torch|tests (successful|failed)|exit:' "$OUT/check.txt"
+part check && grep -E '✘' "$OUT/check.txt" | head -20
 TC=""
 jmh() {     # jmh <timeout> <json under $OUT, or an absolute path> <jvm option or ""> <JMH arguments...>
   local t=$1 json=$2 opt=$3; shift 3
@@ -52,7 +56,7 @@ jmh() {     # jmh <timeout> <json under $OUT, or an absolute path> <jvm option o
       -jvmArgsAppend "--add-modules jdk.incubator.vector -Xms8g -Xmx40g $opt" -rf json -rff "$json"
   echo "jmh exit: $?"
 }
-{
+part gemm && {
   step "JMH: the GEMM alone, 1024 x 4096 x 1024 fp32 (8.59 GFLOP per call)"
   jmh 45 jmh-gemm.json "" EquivLinearBench -p shape=gemm-1024x4096x1024 \
       -p 'backend=cuda,cuda+tf32,cuda+cublas,cuda+cublas-tf32' -wi 1 -w 1 -i 3 -r 1
@@ -65,16 +69,18 @@ jmh() {     # jmh <timeout> <json under $OUT, or an absolute path> <jvm option o
   jmh 20 jmh-gemm-sync.json -Dgoldstone.tc.kernel=sync EquivLinearBench -p shape=gemm-1024x4096x1024 \
       -p 'backend=cuda+tf32' -wi 1 -w 1 -i 3 -r 1
 } > "$OUT/jmh.txt" 2>&1
-grep -E '^=== |^EquivLinearBench|jmh exit' "$OUT/jmh.txt"
+part gemm && grep -E '^=== |^EquivLinearBench|jmh exit' "$OUT/jmh.txt"
 
-step "PyTorch reference (same GPU, same run)" | tee "$OUT/pytorch.txt"
-timeout 140 python3 benchmarks/pytorch/gpu_step.py --widths 256,1024 --depth 100 --batch 1024 --warmup 3 \
-    --steps 20 --hvp-widths 1024 --time-limit 110 \
-    --skip "U(1):256:compile,U(1):256:reduce-overhead,U(1):1024:compile" >> "$OUT/pytorch.txt" 2>&1
-echo "pytorch exit: $?" >> "$OUT/pytorch.txt"
-grep -E '^pytorch|FAILED|skipped|exit' "$OUT/pytorch.txt"
+if part pytorch; then
+  step "PyTorch reference (same GPU, same run)" | tee "$OUT/pytorch.txt"
+  timeout 140 python3 benchmarks/pytorch/gpu_step.py --widths 256,1024 --depth 100 --batch 1024 --warmup 3 \
+      --steps 20 --hvp-widths 1024 --time-limit 110 \
+      --skip "U(1):256:compile,U(1):256:reduce-overhead,U(1):1024:compile" >> "$OUT/pytorch.txt" 2>&1
+  echo "pytorch exit: $?" >> "$OUT/pytorch.txt"
+  grep -E '^pytorch|FAILED|skipped|exit' "$OUT/pytorch.txt"
+fi
 
-{
+part step && {
   step "JMH: training step, depth 100, batch 1024, widths 256 and 1024"
   jmh 100 jmh-step.json "$TC" 'TrainStepBench\.step$' -p 'net=O(4),U(1)' -p width=256,1024 -p batch=1024 \
       -p 'backend=cuda+cublas-tf32,cuda+tf32' -wi 1 -w 1 -i 2 -r 1
@@ -88,4 +94,4 @@ grep -E '^pytorch|FAILED|skipped|exit' "$OUT/pytorch.txt"
   jmh 40 /tmp/jmh-ops.json "" 'NormActBench|ReduceBench' -p backend=cuda -p units=1024x1024x4 -p dtype=F32 \
       -wi 1 -w 1 -i 2 -r 1
 } >> "$OUT/jmh.txt" 2>&1
-grep -E '^=== |^TrainStepBench|jmh exit|Exception' "$OUT/jmh.txt" | tail -16
+part step && grep -E '^=== |^TrainStepBench|jmh exit|Exception' "$OUT/jmh.txt" | tail -16
