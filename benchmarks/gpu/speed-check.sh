@@ -43,6 +43,8 @@ part check && {
   junit 40 -Dgoldstone.cuda.graphs=true ReplayTest; echo "replay-graphs exit: $?"
   step "parity: equiv_linear with 64 x 64 tensor-core tiles for small problems (-Dgoldstone.tc.small=true)"
   junit 40 -Dgoldstone.tc.small=true EquivLinearParityTest; echo "parity-small exit: $?"
+  step "parity: equiv_linear with the 4-warp cp.async kernel (-Dgoldstone.tc.kernel=wide)"
+  junit 40 -Dgoldstone.tc.kernel=wide EquivLinearParityTest; echo "parity-wide exit: $?"
   step "parity: equiv_linear with the register-staged tensor-core kernel alone"
   junit 40 -Dgoldstone.tc.kernel=sync EquivLinearParityTest; echo "parity-sync exit: $?"
 } > "$OUT/check.txt" 2>&1
@@ -65,6 +67,9 @@ part gemm && {
       -p 'backend=cuda+tf32,cuda+cublas-tf32' -wi 1 -w 1 -i 2 -r 1
   jmh 20 /tmp/jmh-gemm-small64.json -Dgoldstone.tc.small=true EquivLinearBench -p shape=gemm-256x1024x256 \
       -p 'backend=cuda+tf32' -wi 1 -w 1 -i 2 -r 1
+  step "JMH: the GEMM alone, cuda+tf32 with 4 warps of 64 x 64 per tile (-Dgoldstone.tc.kernel=wide)"
+  jmh 20 /tmp/jmh-gemm-wide.json -Dgoldstone.tc.kernel=wide EquivLinearBench -p shape=gemm-1024x4096x1024 \
+      -p 'backend=cuda+tf32' -wi 1 -w 1 -i 3 -r 1
   step "JMH: the GEMM alone, cuda+tf32 with the register-staged kernel"
   jmh 20 jmh-gemm-sync.json -Dgoldstone.tc.kernel=sync EquivLinearBench -p shape=gemm-1024x4096x1024 \
       -p 'backend=cuda+tf32' -wi 1 -w 1 -i 3 -r 1

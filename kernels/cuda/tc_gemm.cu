@@ -22,36 +22,36 @@ constexpr int THREADS = 256;
 constexpr int PER_THREAD = BM * BK / THREADS;       // 8 elements of A and 8 of B per thread and slice
 using Acc = nvcuda::wmma::fragment<nvcuda::wmma::accumulator, 16, 16, 8, float>;
 
-/** Zeroes a warp's FX x 2 accumulators. */
-template <int FX>
-__device__ __forceinline__ void zero(Acc (&acc)[FX][2]) {
+/** Zeroes a warp's FX x FY accumulators. */
+template <int FX, int FY>
+__device__ __forceinline__ void zero(Acc (&acc)[FX][FY]) {
 #pragma unroll
     for (int x = 0; x < FX; x++) {
 #pragma unroll
-        for (int y = 0; y < 2; y++) {
+        for (int y = 0; y < FY; y++) {
             nvcuda::wmma::fill_fragment(acc[x][y], 0.0f);
         }
     }
 }
 
 /**
- * The epilogue of the kernels: each 16 x 16 accumulator of the warp's (16 FX) x 32 sub-tile (rows wm*16*FX, columns
- * wn*32 of the block's tile at i0, j0) through the warp's 256-float staging tile, column-major so that consecutive
+ * The epilogue of the kernels: each 16 x 16 accumulator of the warp's (16 FX) x (16 FY) sub-tile (rows wm*16*FX,
+ * columns wn*16*FY of the block's tile at i0, j0) through the warp's 256-float staging tile, column-major so that consecutive
  * lanes write consecutive rows (coalesced for the engine's column-major C); C = al acc + be C (be == 0: not read).
  */
-template <int FX>
-__device__ __forceinline__ void store_tile(Acc (&acc)[FX][2], float* stage, int lane, int i0, int j0, int wm, int wn,
+template <int FX, int FY>
+__device__ __forceinline__ void store_tile(Acc (&acc)[FX][FY], float* stage, int lane, int i0, int j0, int wm, int wn,
                                            int m, int n, float* __restrict__ c, long cRs, long cCs, float al,
                                            float be) {
 #pragma unroll
     for (int x = 0; x < FX; x++) {
 #pragma unroll
-        for (int y = 0; y < 2; y++) {
+        for (int y = 0; y < FY; y++) {
             nvcuda::wmma::store_matrix_sync(stage, acc[x][y], 16, nvcuda::wmma::mem_col_major);
             __syncwarp();
             for (int t = lane; t < 256; t += 32) {
                 int r = t % 16, col = t / 16;
-                int gi = i0 + wm * FX * 16 + x * 16 + r, gj = j0 + wn * 32 + y * 16 + col;
+                int gi = i0 + wm * FX * 16 + x * 16 + r, gj = j0 + wn * FY * 16 + y * 16 + col;
                 if (gi < m && gj < n) {
                     float* p = c + gi * cRs + gj * cCs;
                     float v = al * stage[t];
@@ -195,19 +195,22 @@ __device__ __forceinline__ void to_tf32(Frag& f) {
 }
 
 /**
- * T x T tiles of C (T = 128: 8 warps as 2 x 4, each 64 x 32; T = 64, for problems whose 128-tiles cannot fill the
- * device: 4 warps as 2 x 2, each 32 x 32), 2 T threads, 16-deep slices, two in flight.
+ * T x T tiles of C computed by W warps as 2 x (W/2), each warp (T/2) x (2T/W): T = 128, W = 8 (64 x 32 per warp, the
+ * default); T = 128, W = 4 (64 x 64 per warp: twice the multiply-adds per fragment load, opt-in); T = 64, W = 4
+ * (32 x 32 per warp, for problems whose 128-tiles cannot fill the device). 16-deep slices, two in flight.
  */
-template <bool AM, bool BNF, int T>
+template <bool AM, bool BNF, int T, int W>
 __device__ __forceinline__ void tc_async(int m, int n, int kk, int kChunk, const float* __restrict__ a, long aRs,
                                          long aCs, const float* __restrict__ b, long bRs, long bCs, double alpha,
                                          double beta, float* __restrict__ c, long cRs, long cCs, long cSplit) {
     using namespace nvcuda;
-    constexpr int NT = 2 * T;                         // threads
+    constexpr int NT = 32 * W;                        // threads
     constexpr int LDW = T + 4;                        // row length of a tile stored m- or n-fastest
     constexpr int STAGE = T * LDK > BK * LDW ? T * LDK : BK * LDW;   // floats per operand per stage
     constexpr int FX = T / 32;                        // 16-row fragments per warp along m
+    constexpr int FY = 2 * T / W / 16;                // 16-column fragments per warp along n
     constexpr int RUN = T / 4;                        // 16-byte chunks per slice row of an m- or n-fast tile
+    constexpr int PER = 4 * T / NT;                   // chunks per thread per operand and slice
     __shared__ __align__(128) float smem[2 * 2 * STAGE];   // [stage][A, B][STAGE]; reused by the epilogue
     const int tid = threadIdx.y * blockDim.x + threadIdx.x;
     const int warp = tid / 32, lane = tid % 32;
@@ -220,7 +223,7 @@ __device__ __forceinline__ void tc_async(int m, int n, int kk, int kChunk, const
         float* As = smem + stage * 2 * STAGE;
         float* Bs = As + STAGE;
 #pragma unroll
-        for (int r = 0; r < 2; r++) {                 // 4 T chunks of 4 floats per operand, 2 per thread
+        for (int r = 0; r < PER; r++) {               // 4 T chunks of 4 floats per operand, PER per thread
             int ch = tid + r * NT;
             if (AM) {                                 // As[p][i], T/4 chunks per p
                 int p = ch / RUN, i = (ch % RUN) * 4;
@@ -243,7 +246,7 @@ __device__ __forceinline__ void tc_async(int m, int n, int kk, int kChunk, const
         }
     };
 
-    Acc acc[FX][2];
+    Acc acc[FX][FY];
     zero(acc);
     using LayoutA = typename std::conditional<AM, wmma::col_major, wmma::row_major>::type;
     using LayoutB = typename std::conditional<BNF, wmma::row_major, wmma::col_major>::type;
@@ -264,7 +267,7 @@ __device__ __forceinline__ void tc_async(int m, int n, int kk, int kChunk, const
 #pragma unroll
         for (int ks = 0; ks < BK; ks += 8) {
             wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, LayoutA> fa[FX];
-            wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, LayoutB> fb[2];
+            wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, LayoutB> fb[FY];
 #pragma unroll
             for (int x = 0; x < FX; x++) {
                 int i = wm * FX * 16 + x * 16;
@@ -272,15 +275,15 @@ __device__ __forceinline__ void tc_async(int m, int n, int kk, int kChunk, const
                 to_tf32(fa[x]);
             }
 #pragma unroll
-            for (int y = 0; y < 2; y++) {
-                int j = wn * 32 + y * 16;
+            for (int y = 0; y < FY; y++) {
+                int j = wn * FY * 16 + y * 16;
                 wmma::load_matrix_sync(fb[y], BNF ? Bs + ks * LDW + j : Bs + j * LDK + ks, BNF ? LDW : LDK);
                 to_tf32(fb[y]);
             }
 #pragma unroll
             for (int x = 0; x < FX; x++) {
 #pragma unroll
-                for (int y = 0; y < 2; y++) {
+                for (int y = 0; y < FY; y++) {
                     wmma::mma_sync(acc[x][y], fa[x], fb[y], acc[x][y]);
                 }
             }
@@ -293,21 +296,26 @@ __device__ __forceinline__ void tc_async(int m, int n, int kk, int kChunk, const
 }
 }  // namespace gs_tc_gemm
 
-#define GS_TC_ASYNC(NAME, AM, BNF, T)                                                                              \
-    extern "C" __global__ void __launch_bounds__(2 * T)                                                            \
+#define GS_TC_ASYNC(NAME, AM, BNF, T, W)                                                                           \
+    extern "C" __global__ void __launch_bounds__(32 * W)                                                           \
     NAME(int m, int n, int kk, int kChunk, const float* __restrict__ a, long aRs, long aCs,                        \
          const float* __restrict__ b, long bRs, long bCs, double alpha, double beta, float* __restrict__ c,        \
          long cRs, long cCs, long cSplit) {                                                                        \
-        gs_tc_gemm::tc_async<AM, BNF, T>(m, n, kk, kChunk, a, aRs, aCs, b, bRs, bCs, alpha, beta, c, cRs, cCs,     \
-                                         cSplit);                                                                  \
+        gs_tc_gemm::tc_async<AM, BNF, T, W>(m, n, kk, kChunk, a, aRs, aCs, b, bRs, bCs, alpha, beta, c, cRs, cCs,  \
+                                            cSplit);                                                               \
     }
-GS_TC_ASYNC(tc_gemm_tf32_async_mn, true, true, 128)
-GS_TC_ASYNC(tc_gemm_tf32_async_mk, true, false, 128)
-GS_TC_ASYNC(tc_gemm_tf32_async_kn, false, true, 128)
-GS_TC_ASYNC(tc_gemm_tf32_async_kk, false, false, 128)
-// 64 x 64 tiles, 128 threads: for problems whose 128-tiles leave SMs idle (-Dgoldstone.tc.small=true)
-GS_TC_ASYNC(tc_gemm_tf32_async_mn_64, true, true, 64)
-GS_TC_ASYNC(tc_gemm_tf32_async_mk_64, true, false, 64)
-GS_TC_ASYNC(tc_gemm_tf32_async_kn_64, false, true, 64)
-GS_TC_ASYNC(tc_gemm_tf32_async_kk_64, false, false, 64)
+GS_TC_ASYNC(tc_gemm_tf32_async_mn, true, true, 128, 8)
+GS_TC_ASYNC(tc_gemm_tf32_async_mk, true, false, 128, 8)
+GS_TC_ASYNC(tc_gemm_tf32_async_kn, false, true, 128, 8)
+GS_TC_ASYNC(tc_gemm_tf32_async_kk, false, false, 128, 8)
+// 64 x 64 tiles, 4 warps: for problems whose 128-tiles leave SMs idle (-Dgoldstone.tc.small=true)
+GS_TC_ASYNC(tc_gemm_tf32_async_mn_64, true, true, 64, 4)
+GS_TC_ASYNC(tc_gemm_tf32_async_mk_64, true, false, 64, 4)
+GS_TC_ASYNC(tc_gemm_tf32_async_kn_64, false, true, 64, 4)
+GS_TC_ASYNC(tc_gemm_tf32_async_kk_64, false, false, 64, 4)
+// 128 x 128 tiles, 4 warps of 64 x 64 (-Dgoldstone.tc.kernel=wide)
+GS_TC_ASYNC(tc_gemm_tf32_async_mn_w4, true, true, 128, 4)
+GS_TC_ASYNC(tc_gemm_tf32_async_mk_w4, true, false, 128, 4)
+GS_TC_ASYNC(tc_gemm_tf32_async_kn_w4, false, true, 128, 4)
+GS_TC_ASYNC(tc_gemm_tf32_async_kk_w4, false, false, 128, 4)
 #undef GS_TC_ASYNC

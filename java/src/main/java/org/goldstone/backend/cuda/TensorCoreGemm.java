@@ -19,9 +19,15 @@ final class TensorCoreGemm extends RealGemmProvider {
      * Default {@code async}: operands with 16-byte-aligned unit-stride rows go to the cp.async variants
      * (double-buffered asynchronous copies; on the H200 209 us against 254 us for a 1024 x 4096 x 1024 GEMM, and
      * the equiv_linear parity suite passed with them); {@code -Dgoldstone.tc.kernel=sync} sends every operand to the
-     * register-staged kernel, which serves the other operands in any case.
+     * register-staged kernel, which serves the other operands in any case; {@code wide} selects the 4-warp variant
+     * of the cp.async kernel ({@link #WIDE}).
      */
     static final boolean ASYNC = !"sync".equals(System.getProperty("goldstone.tc.kernel", "async"));
+    /**
+     * {@code -Dgoldstone.tc.kernel=wide}: the cp.async kernel with 4 warps of 64 x 64 per 128 x 128 tile instead of 8
+     * of 64 x 32 (twice the multiply-adds per fragment load, 246-254 registers). Not yet run on a GPU, hence opt-in.
+     */
+    static final boolean WIDE = "wide".equals(System.getProperty("goldstone.tc.kernel", "async"));
     /**
      * {@code -Dgoldstone.tc.small=true}: a cp.async GEMM whose 128 x 128 tiles are fewer than the SMs runs with
      * 64 x 64 tiles (128 threads) instead. Not yet run on a GPU, hence opt-in.
@@ -100,10 +106,14 @@ final class TensorCoreGemm extends RealGemmProvider {
             return;
         }
         String kernel = ASYNC ? asyncKernel(transA, transB, m, n, kk, a, aOff, lda, b, bOff, ldb) : null;
-        int tile = TILE;
+        int tile = TILE, threads = 2 * TILE;
         if (kernel != null && SMALL && tiles(m, n, TILE) < be.multiprocessors()) {
             kernel += "_64";                               // 4x the blocks where 128-tiles leave SMs idle
             tile = TILE / 2;
+            threads = 2 * tile;
+        } else if (kernel != null && WIDE) {
+            kernel += "_w4";                               // 4 warps of 64 x 64
+            threads = TILE;
         }
         int splits = splits(tiles(m, n, tile), kk, be.multiprocessors());
         int chunk = ((kk + splits - 1) / splits + DEPTH - 1) / DEPTH * DEPTH;
@@ -126,7 +136,7 @@ final class TensorCoreGemm extends RealGemmProvider {
                 .l(1)                                  // long cRs
                 .l(splits > 1 ? m : ldc)               // long cCs
                 .l((long) m * n)                       // long cSplit: partial z at c + z*cSplit
-                .blocks2((n + tile - 1) / tile, (m + tile - 1) / tile, 2 * tile)
+                .blocks2((n + tile - 1) / tile, (m + tile - 1) / tile, threads)
                 .gridZ(splits)
                 .run();
         if (splits > 1) {
