@@ -182,7 +182,7 @@ public class TrainStepBench {
         device.write(theta64, theta);
         double loss64 = network.lossAndGradient(ws64, theta64, grad64, loss, batch).sum();
         double lossErr = Math.abs(loss32 - loss64) / Math.abs(loss64);
-        boolean tf32 = backend.endsWith("tf32");
+        boolean tf32 = Backends.tf32Gemm(backend);
         double lossTol = tf32 ? TF32_LOSS_RTOL : FP32_LOSS_RTOL, gradTol = tf32 ? TF32_GRAD_RTOL : FP32_GRAD_RTOL;
         double hvpTol = tf32 ? TF32_HVP_RTOL : FP32_HVP_RTOL;
         if (!(lossErr <= lossTol)) {

@@ -3,6 +3,7 @@ package org.goldstone.bench;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.goldstone.backend.Backend;
+import org.goldstone.backend.Backends;
 import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.tensor.DType;
 
@@ -35,7 +36,7 @@ final class TwinCheck {
      * inputs to 10 mantissa bits, so their bound is {@link #TF32_RTOL}.
      */
     static double rtol(DType dtype, String backend) {
-        return dtype == DType.F32 && backend.endsWith("tf32") ? TF32_RTOL : rtol(dtype);
+        return dtype == DType.F32 && Backends.tf32Gemm(backend) ? TF32_RTOL : rtol(dtype);
     }
 
     /** Relative bound (normwise and max-element) for fp32 GEMMs with TF32 inputs: 2^-11 per input, sums of N(0,1). */

@@ -98,6 +98,20 @@ public final class Backends {
     /** Why JCublas2 failed to load in this process; null until it fails. */
     private static volatile String cublasLinkFailure;
 
+    /**
+     * Whether the backend {@code name} (as {@link #open} takes it) runs its fp32 GEMMs with TF32 inputs: a cuda name
+     * with "+tf32" or "+cublas-tf32". Parity tests and benchmarks use it to pick their TF32 tolerances.
+     */
+    public static boolean tf32Gemm(String name) {
+        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+        int plus = n.indexOf('+');
+        if (plus < 0 || !n.startsWith("cuda")) {
+            return false;
+        }
+        CudaBackend.Gemm g = gemm(n.substring(plus + 1));
+        return g == CudaBackend.Gemm.TF32 || g == CudaBackend.Gemm.CUBLAS_TF32;
+    }
+
     /** The GEMM provider after the "+" of a cuda name. */
     static CudaBackend.Gemm gemm(String provider) {
         switch (provider) {

@@ -67,7 +67,7 @@ class EquivLinearParityTest {
 
     /** fp32 sums of kk products: error grows like sqrt(kk) ulps relative to sum |a||b|; inputs are O(1). */
     private static Parity.Tolerance tol(String provider, DType dt, int kk) {
-        Parity.Tolerance base = dt == DType.F32 && TF32_PROVIDERS.contains(provider) ? TF32 : Parity.Tolerance.of(dt);
+        Parity.Tolerance base = dt == DType.F32 && Backends.tf32Gemm(provider) ? TF32 : Parity.Tolerance.of(dt);
         return base.times(Math.max(1.0, Math.sqrt(kk)));
     }
 

@@ -132,6 +132,6 @@ class NetworkParityTest {
 
     /** A backend whose fp32 GEMMs take TF32 inputs. */
     private static boolean tf32(String backend) {
-        return backend.endsWith("tf32");
+        return Backends.tf32Gemm(backend);
     }
 }
