@@ -8,6 +8,16 @@ set_float32_matmul_precision("high"); do not add the newer fp32_precision API on
 inductor raise). Input x ~ N(0, 1) [batch, 784] and the labels are drawn once, on the device.
 The networks (U(1), O(k); ALG norm nonlinearity, depth internal layers) are imported from train_step.py.
 
+Precision (--precision):
+  tf32   (default) as above.
+  bf16   the model's forward runs under torch.autocast(<device type>, dtype=torch.bfloat16): matmuls and linear
+         layers take bf16 operands (autocast's casts) and accumulate in fp32; parameters, their gradients and the
+         Adam state stay fp32, and the loss is fp32 (the logits are cast with .float() before cross-entropy,
+         outside autocast). The same in every mode and in the HVP; TF32 stays allowed for fp32 matmuls outside
+         autocast. The counterpart of the engine's cuda+cublas-bf16 (bf16 multiplies, fp32 storage and accumulate).
+         PyTorch has no bf16 complex dtype, so U(1) runs in the real block form (--u1 block, the default with
+         bf16; --u1 complex is refused).
+
 Modes (the loss, backward, Adam step and zero_grad stay plain Python in every mode; only the model is wrapped):
   eager            the step as written
   compile          torch.compile(model)                          (inductor, default mode)
@@ -28,16 +38,19 @@ step while the device runs this one), reported as their mean. Output, one line p
   pytorch <net> <width> <mode> <median_ms> ms/step
   pytorch-pipelined <net> <width> <mode> <mean_ms> ms/step
   pytorch-hvp <net> <width> eager <median_ms> ms/hvp
+with --precision bf16 the tags are pytorch-bf16, pytorch-bf16-pipelined and pytorch-bf16-hvp,
 plus '#' comment lines. A configuration that fails (compile error, out of memory) prints
 '# FAILED <net> <width> <mode>: <reason>' and the run goes on; --skip net:width:mode (mode "hvp" for the HVP)
 leaves configurations out, and no new configuration starts once --time-limit seconds have passed.
 
   python3 benchmarks/pytorch/gpu_step.py                                  # full run on the GPU (about 5 minutes)
   python3 benchmarks/pytorch/gpu_step.py --skip "U(1):256:compile,U(1):1024:compile"
+  python3 benchmarks/pytorch/gpu_step.py --precision bf16                 # the same with bf16 autocast
   /usr/bin/python3 benchmarks/pytorch/gpu_step.py --device cpu --widths 8 --depth 3 --batch 16 \\
-      --steps 2 --warmup 1 --modes eager --hvp-widths 8                    # CPU smoke test
+      --steps 2 --warmup 1 --modes eager --hvp-widths 8                    # CPU smoke test (add --precision bf16)
 """
 import argparse
+import contextlib
 import gc
 import math
 import os
@@ -54,6 +67,7 @@ import torch.nn.functional as F  # noqa: E402
 from train_step import OkNet, U1Net, build, INPUTS, CLASSES  # noqa: E402,F401
 
 MODES = ("eager", "compile", "reduce-overhead")
+PRECISIONS = ("tf32", "bf16")
 
 
 def enable_tf32():
@@ -62,6 +76,18 @@ def enable_tf32():
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
         torch.set_float32_matmul_precision("high")
+
+
+def forward_context(args, device):
+    """The context the model's forward runs in: bf16 autocast with --precision bf16, else nothing."""
+    if args.precision == "bf16":
+        return torch.autocast(device.type, dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+def tag(args, kind=""):
+    """The output line's first word: pytorch[-bf16][-pipelined|-hvp]; the tf32 tags are those of before --precision."""
+    return "pytorch" + ("-bf16" if args.precision == "bf16" else "") + kind
 
 
 def one_line(exc):
@@ -172,7 +198,9 @@ def train_config(args, device, net, width, mode, timer):
     def step():
         if mark is not None:
             mark()
-        loss = F.cross_entropy(fwd(x), labels)
+        with forward_context(args, device):
+            logits = fwd(x)
+        loss = F.cross_entropy(logits.float(), labels)          # fp32 loss also under bf16 autocast
         loss.backward()
         opt.step()
         opt.zero_grad(set_to_none=True)
@@ -190,8 +218,8 @@ def train_config(args, device, net, width, mode, timer):
     print(f"# {net} {width} {mode}: compile+warmup {warm_s:.2f} s ({args.warmup} steps), params {params},"
           f" loss {first:.6f} -> {last:.6f}; ms/step quartiles {q[0]:.3f} {q[1]:.3f} {q[2]:.3f}"
           f" over {len(times)}{memory_note(device)}")
-    print(f"pytorch {net} {width} {mode} {statistics.median(times):.3f} ms/step", flush=True)
-    print(f"pytorch-pipelined {net} {width} {mode} {pipelined:.3f} ms/step", flush=True)
+    print(f"{tag(args)} {net} {width} {mode} {statistics.median(times):.3f} ms/step", flush=True)
+    print(f"{tag(args, '-pipelined')} {net} {width} {mode} {pipelined:.3f} ms/step", flush=True)
 
 
 def hvp_config(args, device, net, width, timer):
@@ -205,7 +233,9 @@ def hvp_config(args, device, net, width, timer):
     v = [torch.randn(p.shape, dtype=p.dtype, device=device, generator=gen) for p in params]   # complex p: complex v
 
     def hvp():
-        loss = F.cross_entropy(model(x), labels)
+        with forward_context(args, device):
+            logits = model(x)
+        loss = F.cross_entropy(logits.float(), labels)
         g = torch.autograd.grad(loss, params, create_graph=True)
         return torch.autograd.grad(g, params, grad_outputs=v)
 
@@ -222,7 +252,7 @@ def hvp_config(args, device, net, width, timer):
     q = quartiles(times)
     print(f"# {net} {width} hvp: warmup {warm_s:.2f} s ({args.warmup} calls), params {nparams}, v.Hv {vhv:.6g};"
           f" ms/hvp quartiles {q[0]:.3f} {q[1]:.3f} {q[2]:.3f} over {len(times)}{memory_note(device)}")
-    print(f"pytorch-hvp {net} {width} eager {statistics.median(times):.3f} ms/hvp", flush=True)
+    print(f"{tag(args, '-hvp')} {net} {width} eager {statistics.median(times):.3f} ms/hvp", flush=True)
 
 
 def main():
@@ -237,13 +267,21 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--device", default="cuda")
-    ap.add_argument("--u1", choices=["complex", "block"], default="complex", help="U(1) weight form")
+    ap.add_argument("--precision", choices=PRECISIONS, default="tf32",
+                    help="tf32: fp32 with TF32 matmuls; bf16: the forward under bf16 autocast, fp32 parameters and"
+                         " loss")
+    ap.add_argument("--u1", choices=["complex", "block"], default=None,
+                    help="U(1) weight form (default complex; block with --precision bf16)")
     ap.add_argument("--skip", default="", help='comma list of net:width:mode, e.g. "U(1):256:compile" (mode hvp'
                                                ' for the HVP)')
     ap.add_argument("--time-limit", type=float, default=400.0,
                     help="seconds after which no new configuration starts")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
+    if args.u1 is None:
+        args.u1 = "block" if args.precision == "bf16" else "complex"
+    if args.precision == "bf16" and args.u1 == "complex":
+        raise SystemExit("--u1 complex: expected block with --precision bf16 (torch has no bf16 complex dtype)")
 
     nets = [n.strip() for n in args.nets.split(",") if n.strip()]
     for n in nets:
@@ -267,7 +305,8 @@ def main():
         name = torch.cuda.get_device_name(device)
     else:
         name = device.type
-    print(f"# torch {torch.__version__}, device {name}, cuda {torch.version.cuda}, tf32 on, depth {args.depth},"
+    precision = "bf16 autocast (fp32 parameters and loss), tf32 on" if args.precision == "bf16" else "tf32 on"
+    print(f"# torch {torch.__version__}, device {name}, cuda {torch.version.cuda}, {precision}, depth {args.depth},"
           f" batch {args.batch}", flush=True)
     print(f"# U(1) form {args.u1}, warmup {args.warmup}, steps {args.steps}, modes {','.join(modes)},"
           f" hvp widths {','.join(map(str, sorted(hvp_widths))) or 'none'}", flush=True)

@@ -15,6 +15,8 @@
 // parity test allows TF32 rounding: see TensorCoreGemmParityTest).
 #include <mma.h>
 #include <type_traits>
+#include "../common/portable.h"
+#include "../common/radial.h"
 
 namespace gs_tc_gemm {
 constexpr int BM = 128, BN = 128, BK = 16, PAD = 8;
@@ -195,9 +197,8 @@ __device__ __forceinline__ void to_tf32(Frag& f) {
 }
 
 /**
- * T x T tiles of C computed by W warps as 2 x (W/2), each warp (T/2) x (2T/W): T = 128, W = 8 (64 x 32 per warp, the
- * default); T = 128, W = 4 (64 x 64 per warp: twice the multiply-adds per fragment load, opt-in); T = 64, W = 4
- * (32 x 32 per warp, for problems whose 128-tiles cannot fill the device). 16-deep slices, two in flight.
+ * T x T tiles of C computed by W warps as 2 x (W/2), each warp (T/2) x (2T/W); instantiated with T = 128, W = 8 (64 x 32
+ * per warp). 16-deep slices, two in flight.
  */
 template <bool AM, bool BNF, int T, int W>
 __device__ __forceinline__ void tc_async(int m, int n, int kk, int kChunk, const float* __restrict__ a, long aRs,
@@ -308,14 +309,224 @@ GS_TC_ASYNC(tc_gemm_tf32_async_mn, true, true, 128, 8)
 GS_TC_ASYNC(tc_gemm_tf32_async_mk, true, false, 128, 8)
 GS_TC_ASYNC(tc_gemm_tf32_async_kn, false, true, 128, 8)
 GS_TC_ASYNC(tc_gemm_tf32_async_kk, false, false, 128, 8)
-// 64 x 64 tiles, 4 warps: for problems whose 128-tiles leave SMs idle (-Dgoldstone.tc.small=true)
-GS_TC_ASYNC(tc_gemm_tf32_async_mn_64, true, true, 64, 4)
-GS_TC_ASYNC(tc_gemm_tf32_async_mk_64, true, false, 64, 4)
-GS_TC_ASYNC(tc_gemm_tf32_async_kn_64, false, true, 64, 4)
-GS_TC_ASYNC(tc_gemm_tf32_async_kk_64, false, false, 64, 4)
-// 128 x 128 tiles, 4 warps of 64 x 64 (-Dgoldstone.tc.kernel=wide)
-GS_TC_ASYNC(tc_gemm_tf32_async_mn_w4, true, true, 128, 4)
-GS_TC_ASYNC(tc_gemm_tf32_async_mk_w4, true, false, 128, 4)
-GS_TC_ASYNC(tc_gemm_tf32_async_kn_w4, false, true, 128, 4)
-GS_TC_ASYNC(tc_gemm_tf32_async_kk_w4, false, false, 128, 4)
 #undef GS_TC_ASYNC
+
+// ---------------------------------------------------------------------------------------------------------------
+// tc_gemm_tf32_mma_<A><B>: the cp.async GEMM written against the tensor cores' own instruction instead of wmma:
+// mma.sync m16n8k8 (TF32 inputs rounded to nearest by cvt.rna.tf32.f32 as each fragment is loaded, fp32
+// accumulation), 32-deep slices, three slices in flight (multistage cp.async: one __syncthreads per slice), and
+// shared-memory rows padded so that every fragment load is free of bank conflicts (m- or n-fast rows of T + 8 floats:
+// lanes hit banks 8t + g; k-fast rows of 36: banks 4g + t). The accumulators go straight from registers to C (no
+// staging tile). Same operand conditions, arguments and grid as tc_gemm_tf32_async_<A><B>; the block's dynamic
+// shared memory (3 slices of A and B, MMA_SMEM_BYTES) is set by the host, which raises the kernel's limit above 48 KB.
+// <W> = 8: 8 warps of 64 x 32 per 128 x 128 tile (the default); 4: 4 warps of 64 x 64.
+namespace gs_tc_gemm {
+constexpr int MMA_T = 128, MMA_BK = 32, MMA_STAGES = 3;
+constexpr int MMA_LDW = MMA_T + 8;                    // m- or n-fast rows
+constexpr int MMA_LDK = MMA_BK + 4;                   // k-fast rows
+constexpr int MMA_OPER = MMA_BK * MMA_LDW > MMA_T * MMA_LDK ? MMA_BK * MMA_LDW : MMA_T * MMA_LDK;
+constexpr int MMA_SMEM_BYTES = MMA_STAGES * 2 * MMA_OPER * 4;
+static_assert(MMA_SMEM_BYTES == 110592, "the host's TensorCoreGemm.MMA_SMEM_BYTES");
+
+__device__ __forceinline__ unsigned tf32_bits(float x) {
+    unsigned r;
+    asm("cvt.rna.tf32.f32 %0, %1;\n" : "=r"(r) : "f"(x));
+    return r;
+}
+
+/** d += a b for one m16n8k8 TF32 tile: a row-major 16 x 8 (4 registers), b column-major 8 x 8 (2 registers). */
+__device__ __forceinline__ void mma_tf32(float (&d)[4], const unsigned (&a)[4], const unsigned (&b)[2]) {
+    asm volatile(
+        "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
+        "{%0, %1, %2, %3};\n"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+}
+
+template <int N>
+__device__ __forceinline__ void cp_async_wait() {
+    asm volatile("cp.async.wait_group %0;\n" ::"n"(N));
+}
+
+/**
+ * With ACT (the fused equivariant layer, SCIENCE a.3): C = Y = op(A) op(B) as above (alpha 1, beta 0, no split, C
+ * column-major) and also Z = h(|y|^2) y per unit, where a unit is uk consecutive columns of one row (the unit layout
+ * of an O(k) level: Y is channels x batch*k), uk in {1, 2, 4, 8} so that a unit lies in one n8 tile: its squares are
+ * summed over the lanes that hold it (shuffles), q and h in double as in norm_act_fwd.
+ */
+template <bool AM, bool BNF, int W, bool ACT>
+__device__ __forceinline__ void tc_mma(int m, int n, int kk, int kChunk, const float* __restrict__ a, long aRs,
+                                       long aCs, const float* __restrict__ b, long bRs, long bCs, double alpha,
+                                       double beta, float* __restrict__ c, long cRs, long cCs, long cSplit,
+                                       float* __restrict__ z, int uk, int profile, double ca, double cb) {
+    constexpr int T = MMA_T, BK = MMA_BK, S = MMA_STAGES, LDW = MMA_LDW, LDK = MMA_LDK;
+    constexpr int NT = 32 * W;                        // threads
+    constexpr int WN = 2 * T / W;                     // warp columns: 32 (W = 8) or 64 (W = 4); warp rows 64
+    constexpr int FX = 4, FY = WN / 8;                // m16 and n8 tiles per warp
+    constexpr int PER = T * BK / 4 / NT;              // 16-byte chunks per thread per operand and slice
+    extern __shared__ __align__(128) float smem[];   // [stage][A, B][MMA_OPER]
+    const int tid = threadIdx.x;
+    const int warp = tid / 32, lane = tid % 32, g = lane / 4, t4 = lane % 4;
+    const int wm = warp % 2, wn = warp / 2;
+    const int i0 = blockIdx.y * T, j0 = blockIdx.x * T;
+    const int kBegin = blockIdx.z * kChunk, kEnd = min(kk, kBegin + kChunk);
+    c += blockIdx.z * cSplit;
+
+    auto issue = [&](int stage, int k0) {
+        float* As = smem + stage * 2 * MMA_OPER;
+        float* Bs = As + MMA_OPER;
+#pragma unroll
+        for (int r = 0; r < PER; r++) {
+            int ch = tid + r * NT;
+            if (AM) {                                 // As[p][i]: T/4 chunks per p
+                int p = ch / (T / 4), i = (ch % (T / 4)) * 4;
+                bool ok = i0 + i < m && k0 + p < kEnd;
+                cp_async16(&As[p * LDW + i], ok ? a + (i0 + i) + (long) (k0 + p) * aCs : a, ok);
+            } else {                                  // As[i][p]: BK/4 chunks per i
+                int i = ch / (BK / 4), p = (ch % (BK / 4)) * 4;
+                bool ok = i0 + i < m && k0 + p < kEnd;
+                cp_async16(&As[i * LDK + p], ok ? a + (long) (i0 + i) * aRs + (k0 + p) : a, ok);
+            }
+            if (BNF) {                                // Bs[p][j]
+                int p = ch / (T / 4), j = (ch % (T / 4)) * 4;
+                bool ok = j0 + j < n && k0 + p < kEnd;
+                cp_async16(&Bs[p * LDW + j], ok ? b + (long) (k0 + p) * bRs + (j0 + j) : b, ok);
+            } else {                                  // Bs[j][p]
+                int j = ch / (BK / 4), p = (ch % (BK / 4)) * 4;
+                bool ok = j0 + j < n && k0 + p < kEnd;
+                cp_async16(&Bs[j * LDK + p], ok ? b + (k0 + p) + (long) (j0 + j) * bCs : b, ok);
+            }
+        }
+    };
+
+    float acc[FX][FY][4];
+#pragma unroll
+    for (int x = 0; x < FX; x++) {
+#pragma unroll
+        for (int y = 0; y < FY; y++) {
+#pragma unroll
+            for (int e = 0; e < 4; e++) {
+                acc[x][y][e] = 0.0f;
+            }
+        }
+    }
+    const int slices = kEnd > kBegin ? (kEnd - kBegin + BK - 1) / BK : 0;
+#pragma unroll
+    for (int s = 0; s < S - 1; s++) {                 // prologue: slices 0 .. S-2 in flight
+        if (s < slices) {
+            issue(s, kBegin + s * BK);
+        }
+        cp_async_commit();
+    }
+    for (int t = 0; t < slices; t++) {
+        cp_async_wait<S - 2>();                       // slice t has landed
+        __syncthreads();                              // ... for every thread; slice t - 1's stage is free again
+        if (t + S - 1 < slices) {
+            issue((t + S - 1) % S, kBegin + (t + S - 1) * BK);
+        }
+        cp_async_commit();
+        const float* As = smem + (t % S) * 2 * MMA_OPER;
+        const float* Bs = As + MMA_OPER;
+#pragma unroll
+        for (int ks = 0; ks < BK; ks += 8) {
+            unsigned fa[FX][4], fb[FY][2];
+#pragma unroll
+            for (int x = 0; x < FX; x++) {
+                int i = wm * 64 + x * 16 + g;         // rows i and i + 8, columns ks + t4 and ks + t4 + 4
+                int p = ks + t4;
+                fa[x][0] = tf32_bits(AM ? As[p * LDW + i] : As[i * LDK + p]);
+                fa[x][1] = tf32_bits(AM ? As[p * LDW + i + 8] : As[(i + 8) * LDK + p]);
+                fa[x][2] = tf32_bits(AM ? As[(p + 4) * LDW + i] : As[i * LDK + p + 4]);
+                fa[x][3] = tf32_bits(AM ? As[(p + 4) * LDW + i + 8] : As[(i + 8) * LDK + p + 4]);
+            }
+#pragma unroll
+            for (int y = 0; y < FY; y++) {
+                int j = wn * WN + y * 8 + g;          // column j, rows ks + t4 and ks + t4 + 4
+                int p = ks + t4;
+                fb[y][0] = tf32_bits(BNF ? Bs[p * LDW + j] : Bs[j * LDK + p]);
+                fb[y][1] = tf32_bits(BNF ? Bs[(p + 4) * LDW + j] : Bs[j * LDK + p + 4]);
+            }
+#pragma unroll
+            for (int x = 0; x < FX; x++) {
+#pragma unroll
+                for (int y = 0; y < FY; y++) {
+                    mma_tf32(acc[x][y], fa[x], fb[y]);
+                }
+            }
+        }
+    }
+    cp_async_wait<0>();
+
+    // accumulator e of tile (x, y): row g (e < 2) or g + 8, column 2 t4 + (e & 1)
+    const float al = (float) alpha, be = (float) beta;
+#pragma unroll
+    for (int x = 0; x < FX; x++) {
+#pragma unroll
+        for (int y = 0; y < FY; y++) {
+            float h[4];
+            if (ACT) {                                // every lane takes part in the shuffles, in range or not
+#pragma unroll
+                for (int r = 0; r < 2; r++) {         // row g, then g + 8: columns 2 t4 and 2 t4 + 1
+                    double s0 = (double) acc[x][y][2 * r] * acc[x][y][2 * r];
+                    double s1 = (double) acc[x][y][2 * r + 1] * acc[x][y][2 * r + 1];
+                    double s = s0 + s1;
+                    if (uk >= 4) {
+                        s += __shfl_xor_sync(0xffffffffu, s, 1);
+                    }
+                    if (uk == 8) {
+                        s += __shfl_xor_sync(0xffffffffu, s, 2);
+                    }
+                    h[2 * r] = (float) gs_radial_h(profile, uk == 1 ? s0 : s, ca, cb);
+                    h[2 * r + 1] = (float) gs_radial_h(profile, uk == 1 ? s1 : s, ca, cb);
+                }
+            }
+#pragma unroll
+            for (int e = 0; e < 4; e++) {
+                int gi = i0 + wm * 64 + x * 16 + g + (e >> 1) * 8, gj = j0 + wn * WN + y * 8 + 2 * t4 + (e & 1);
+                if (gi < m && gj < n) {
+                    float* p = c + gi * cRs + gj * cCs;
+                    float v = al * acc[x][y][e];
+                    *p = be == 0.0f ? v : v + be * *p;
+                    if (ACT) {
+                        z[gi + (long) gj * cCs] = h[e] * v;
+                    }
+                }
+            }
+        }
+    }
+}
+}  // namespace gs_tc_gemm
+
+#define GS_TC_MMA(NAME, AM, BNF, W, MINB)                                                                          \
+    extern "C" __global__ void __launch_bounds__(32 * W, MINB)                                                     \
+    NAME(int m, int n, int kk, int kChunk, const float* __restrict__ a, long aRs, long aCs,                        \
+         const float* __restrict__ b, long bRs, long bCs, double alpha, double beta, float* __restrict__ c,        \
+         long cRs, long cCs, long cSplit) {                                                                        \
+        gs_tc_gemm::tc_mma<AM, BNF, W, false>(m, n, kk, kChunk, a, aRs, aCs, b, bRs, bCs, alpha, beta, \
+                                              c, cRs, cCs, cSplit, nullptr, 1, 0, 0.0, 0.0);                       \
+    }
+GS_TC_MMA(tc_gemm_tf32_mma_mn, true, true, 8, 2)
+GS_TC_MMA(tc_gemm_tf32_mma_mk, true, false, 8, 2)
+GS_TC_MMA(tc_gemm_tf32_mma_kn, false, true, 8, 2)
+GS_TC_MMA(tc_gemm_tf32_mma_kk, false, false, 8, 2)
+GS_TC_MMA(tc_gemm_tf32_mma_mn_w4, true, true, 4, 1)
+GS_TC_MMA(tc_gemm_tf32_mma_mk_w4, true, false, 4, 1)
+GS_TC_MMA(tc_gemm_tf32_mma_kn_w4, false, true, 4, 1)
+GS_TC_MMA(tc_gemm_tf32_mma_kk_w4, false, false, 4, 1)
+// tc_gemm_tf32_mma_act_<A><B>: the fused equivariant layer's forward, Y = op(A) op(B) and Z = h(|y|^2) y per unit of
+// uk columns (cRs 1, ld cCs for both; alpha 1, beta 0, kChunk = kk); CPU twin: CpuEquivLinear.gemm, then
+// CpuNormAct.forward. One warp layout (8 warps of 64 x 32).
+#define GS_TC_MMA_ACT(NAME, AM, BNF)                                                                               \
+    extern "C" __global__ void __launch_bounds__(256, 2)                                                           \
+    NAME(int m, int n, int kk, const float* __restrict__ a, long aRs, long aCs, const float* __restrict__ b,       \
+         long bRs, long bCs, float* __restrict__ y, long ldy, float* __restrict__ z, int uk, int profile,          \
+         double ca, double cb) {                                                                                   \
+        gs_tc_gemm::tc_mma<AM, BNF, 8, true>(m, n, kk, kk, a, aRs, aCs, b, bRs, bCs, 1.0, 0.0, y, 1, ldy, 0, z, uk, \
+                                             profile, ca, cb);                                                     \
+    }
+GS_TC_MMA_ACT(tc_gemm_tf32_mma_act_mn, true, true)
+GS_TC_MMA_ACT(tc_gemm_tf32_mma_act_mk, true, false)
+GS_TC_MMA_ACT(tc_gemm_tf32_mma_act_kn, false, true)
+GS_TC_MMA_ACT(tc_gemm_tf32_mma_act_kk, false, false)
+#undef GS_TC_MMA_ACT
+#undef GS_TC_MMA

@@ -7,7 +7,10 @@ import org.goldstone.backend.Backend;
 import org.goldstone.backend.Backends;
 import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.EquivLinearOps;
+import org.goldstone.layer.Radial;
+import org.goldstone.layer.RadialProfile;
 import org.goldstone.tensor.DType;
+import org.goldstone.tensor.UnitShape;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,6 +33,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       layer {@code W (x) I_k} as one GEMM over N = batch*k columns. {@code gemm-128x1024x128} is the layer of
  *       {@link TrainStepBench} (128 channels, batch 256, k = 4); {@code gemm-1024x4096x1024} a wide one (1024
  *       channels, batch 1024, k = 4; 8.6 GFLOP, skip it on the CPU with {@code -p shape=...});</li>
+ *   <li>{@code layer-MxNxKK}: the whole O(4) layer, Y = A B as for gemm and then the norm nonlinearity (ALG
+ *       profile, units of k = 4 columns) into a second output Z: {@code gemmNormAct} in one kernel where the backend
+ *       fuses them ({@code cuda+tf32} with {@code -Dgoldstone.tc.kernel=mma}), else {@code gemm} then
+ *       {@code normAct().forward}. {@code layer-1024x4096x1024} against {@code gemm-1024x4096x1024} on cuBLAS is
+ *       issue 8's "fused layer at least as fast as cuBLAS's GEMM alone";</li>
  *   <li>{@code complex-MxNxBATCH}: {@code complexForward(M, N, BATCH)}, Y = W Z with W complex M x N (planar), Z
  *       N channels of k = 2 over BATCH samples: the U(1) layer ({@code complex-128x128x256} is that of
  *       {@link TrainStepBench}).</li>
@@ -59,28 +67,35 @@ public class EquivLinearBench {
     @Param({"gemm-128x1024x128", "gemm-1024x4096x1024", "complex-128x128x256"}) public String shape;
 
     private Backend device;
-    private EquivLinearOps ops;
     private Shape s;
-    private DeviceBuffer a, b, c;
+    private DeviceBuffer a, b, c, z;
+    /** The layer shapes' norm nonlinearity and unit size. */
+    static final Radial LAYER_ACT = Radial.of(RadialProfile.ALG);
+    static final int LAYER_K = 4;
 
-    /** One parsed {@link #shape}: real GEMM (m, n, kk) or complex forward (m, n, batch in kk). */
-    record Shape(boolean complex, int m, int n, int kk) {
+    /** One parsed {@link #shape}: real GEMM or layer (m, n, kk), or complex forward (m, n, batch in kk). */
+    record Shape(boolean complex, boolean layer, int m, int n, int kk) {
         static Shape parse(String text) {
             int dash = text.indexOf('-');
             String op = dash < 0 ? "" : text.substring(0, dash);
             String[] d = text.substring(dash + 1).split("x");
-            if (!(op.equals("gemm") || op.equals("complex")) || d.length != 3) {
-                throw new IllegalArgumentException("shape: expected gemm-MxNxKK or complex-MxNxBATCH, found '" + text
-                        + "'");
+            if (!(op.equals("gemm") || op.equals("complex") || op.equals("layer")) || d.length != 3) {
+                throw new IllegalArgumentException("shape: expected gemm-MxNxKK, layer-MxNxKK or complex-MxNxBATCH,"
+                        + " found '" + text + "'");
             }
-            return new Shape(op.equals("complex"), Integer.parseInt(d[0]), Integer.parseInt(d[1]),
-                    Integer.parseInt(d[2]));
+            Shape s = new Shape(op.equals("complex"), op.equals("layer"), Integer.parseInt(d[0]),
+                    Integer.parseInt(d[1]), Integer.parseInt(d[2]));
+            if (s.layer() && s.n() % LAYER_K != 0) {
+                throw new IllegalArgumentException("shape " + text + ": a layer's N = batch*" + LAYER_K
+                        + " columns, found N " + s.n());
+            }
+            return s;
         }
 
-        /** Elements of the three operands: A (or W), B (or Z), C (or Y). */
+        /** Elements of the operands: A (or W), B (or Z), C (or Y), and a layer's second output. */
         long[] elements() {
-            return complex ? new long[] {2L * m * n, 2L * n * kk, 2L * m * kk}
-                    : new long[] {(long) m * kk, (long) kk * n, (long) m * n};
+            return complex ? new long[] {2L * m * n, 2L * n * kk, 2L * m * kk, 0}
+                    : new long[] {(long) m * kk, (long) kk * n, (long) m * n, layer ? (long) m * n : 0};
         }
     }
 
@@ -90,32 +105,32 @@ public class EquivLinearBench {
         return (t.complex() ? 8.0 : 2.0) * t.m() * t.n() * t.kk();
     }
 
-    /** Operands read once, output written once: (elements of A + B + C) x dtype bytes. */
+    /** Operands read once, outputs written once: (elements of A + B + C, + Z for a layer) x dtype bytes. */
     public static double bytes(String shape, DType dtype) {
         long[] e = Shape.parse(shape).elements();
-        return (double) (e[0] + e[1] + e[2]) * dtype.bytes();
+        return (double) (e[0] + e[1] + e[2] + e[3]) * dtype.bytes();
     }
 
     @Setup(Level.Trial)
     public void setUp() {
         s = Shape.parse(shape);
         device = Backends.open(backend);
-        ops = device.equivLinear();
         long[] e = s.elements();
         SplittableRandom rng = new SplittableRandom(SEED);
         double[] x = TwinCheck.gaussian((int) e[0], dtype, rng), y = TwinCheck.gaussian((int) e[1], dtype, rng);
         a = TwinCheck.upload(device, dtype, x);
         b = TwinCheck.upload(device, dtype, y);
         c = device.allocate(dtype, (int) e[2]);
+        z = s.layer() ? device.allocate(dtype, (int) e[3]) : null;
         forward();
-        double[] got = TwinCheck.download(device, c);
+        double[] got = TwinCheck.download(device, s.layer() ? z : c);
 
         double[] want;
         try (Backend twin = Backends.open("cpu")) {
             DeviceBuffer tc = twin.allocate(DType.F64, (int) e[2]);
-            run(twin.equivLinear(), s, TwinCheck.upload(twin, DType.F64, x), TwinCheck.upload(twin, DType.F64, y),
-                    tc);
-            want = TwinCheck.download(twin, tc);
+            DeviceBuffer tz = s.layer() ? twin.allocate(DType.F64, (int) e[3]) : null;
+            run(twin, s, TwinCheck.upload(twin, DType.F64, x), TwinCheck.upload(twin, DType.F64, y), tc, tz);
+            want = TwinCheck.download(twin, s.layer() ? tz : tc);
         }
         String line = TwinCheck.requireClose(String.format(Locale.ROOT, "EquivLinearBench %s %s %s", device.name(),
                 dtype, shape), want, got, TwinCheck.rtol(dtype, backend));
@@ -123,18 +138,22 @@ public class EquivLinearBench {
                 bytes(shape, dtype) / 1e6, device.describe());
     }
 
-    private static void run(EquivLinearOps ops, Shape s, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c) {
+    private static void run(Backend be, Shape s, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, DeviceBuffer z) {
+        EquivLinearOps ops = be.equivLinear();
         if (s.complex()) {
             ops.complexForward(s.m(), s.n(), s.kk(), a, b, 0.0, c);
-        } else {
+        } else if (!s.layer()) {
             ops.gemm(false, false, s.m(), s.n(), s.kk(), a, b, 0.0, c);
+        } else if (!ops.gemmNormAct(s.m(), s.n(), s.kk(), a, b, c, z, LAYER_ACT, LAYER_K)) {
+            ops.gemm(false, false, s.m(), s.n(), s.kk(), a, b, 0.0, c);
+            be.normAct().forward(LAYER_ACT, c, z, new UnitShape(s.m(), s.n() / LAYER_K, LAYER_K));
         }
     }
 
-    /** One forward matmul (gemm or complexForward, beta 0) and a device synchronize. */
+    /** One forward matmul (gemm or complexForward, beta 0; a layer adds its nonlinearity) and a synchronize. */
     @Benchmark
     public void forward() {
-        run(ops, s, a, b, c);
+        run(device, s, a, b, c, z);
         device.synchronize();
     }
 

@@ -22,12 +22,13 @@ import java.util.regex.Pattern;
  *   <li>The GEMM alone ({@link EquivLinearBench} JSON results): microseconds per call, TFLOP/s (2 m n kk flops) and
  *       the fraction of {@code PEAK_TFLOPS} (the TF32 dense tensor-core peak of the device, a number the caller
  *       states); the backend label names the tensor-core kernel when the JSON's JVM arguments chose one
- *       ({@code -Dgoldstone.tc.kernel=async|sync}).</li>
+ *       ({@code -Dgoldstone.tc.kernel=async|sync|wide|mma|mma-wide}).</li>
  *   <li>The training step and the HVP ({@link TrainStepBench}) read from the JMH console log, because a run cut
  *       short by its time limit leaves its JSON empty: per configuration the measured iterations as printed and
  *       their mean; next to them the PyTorch figures of the same run ({@code pytorch <net> <width> <mode> <ms>
  *       ms/step} and {@code pytorch-pipelined ...}: the faster of the two counts; {@code pytorch-hvp <net> <width> eager
- *       <ms> ms/hvp}, from {@code benchmarks/pytorch/gpu_step.py}) and the ratios PyTorch ms / Goldstone ms (above 1: Goldstone is faster), plus HVP / step.</li>
+ *       <ms> ms/hvp}, from {@code benchmarks/pytorch/gpu_step.py}; a bf16 backend is compared with the
+ *       {@code pytorch-bf16...} lines of {@code --precision bf16}) and the ratios PyTorch ms / Goldstone ms (above 1: Goldstone is faster), plus HVP / step.</li>
  * </ol>
  * A configuration without iterations (failed or cut off) prints "-" and says so.
  */
@@ -37,6 +38,7 @@ public final class GpuSpeedReport {
     private static final Pattern PARAMS = Pattern.compile("^# Parameters: \\((.*)\\)$");
     private static final Pattern BENCH = Pattern.compile("^# Benchmark: \\S+\\.(\\w+)$");
     private static final Pattern ITERATION = Pattern.compile("^Iteration\\s+\\d+: ([0-9.]+) ms/op$");
+    private static final Pattern KERNEL = Pattern.compile("goldstone\\.tc\\.kernel=([A-Za-z0-9-]+)");
 
     private GpuSpeedReport() {
     }
@@ -71,6 +73,9 @@ public final class GpuSpeedReport {
         System.out.println("|---|---|---|---|---|");
         for (int i = 3; i < args.length; i++) {
             for (JsonNode r : new ObjectMapper().readTree(Path.of(args[i]).toFile())) {
+                if (!r.path("benchmark").asText().contains(".EquivLinearBench.")) {
+                    continue;                                 // a merged file holds every JMH run
+                }
                 JsonNode p = r.path("params");
                 String shape = p.path("shape").asText();
                 double us = r.path("primaryMetric").path("score").asDouble();
@@ -79,10 +84,9 @@ public final class GpuSpeedReport {
                     throw new IllegalArgumentException(args[i] + ": expected us/op, found " + unit);
                 }
                 double tflops = EquivLinearBench.flops(shape) / (us * 1e-6) / 1e12;
-                String jvm = r.path("jvmArgs").toString();
-                String kernel = jvm.contains("goldstone.tc.kernel=async") ? " (cp.async kernel)"
-                        : jvm.contains("goldstone.tc.kernel=sync") ? " (register-staged kernel)" : "";
-                System.out.printf(Locale.ROOT, "| %s%s | %s | %.1f | %.1f | %.3f |%n", p.path("backend").asText(),
+                String backend = p.path("backend").asText();
+                String kernel = backend.endsWith("+tf32") ? kernelLabel(r.path("jvmArgs").toString()) : "";
+                System.out.printf(Locale.ROOT, "| %s%s | %s | %.1f | %.1f | %.3f |%n", backend,
                         kernel, shape, us, tflops, tflops / peak);
             }
         }
@@ -98,7 +102,7 @@ public final class GpuSpeedReport {
             if (!step.method().equals("step")) {
                 continue;
             }
-            String key = step.net() + " " + step.width();
+            String key = precision(step.backend()) + step.net() + " " + step.width();
             Double eager = torch.get(key + " eager"), compile = torch.get(key + " compile");
             Double ro = torch.get(key + " reduce-overhead"), torchHvp = torch.get(key + " hvp");
             Double best = null;
@@ -129,8 +133,13 @@ public final class GpuSpeedReport {
     static List<Run> trainStepRuns(List<String> lines) {
         List<Run> out = new ArrayList<>();
         String method = null;
+        String vmKernel = "";
         Run current = null;
         for (String line : lines) {
+            if (line.startsWith("# VM options:")) {
+                vmKernel = kernelLabel(line);
+                continue;
+            }
             Matcher b = BENCH.matcher(line.trim());
             if (b.matches()) {
                 method = line.contains(".TrainStepBench.") ? b.group(1) : null;
@@ -147,7 +156,8 @@ public final class GpuSpeedReport {
                     throw new IllegalArgumentException("expected depth " + DEPTH + " and batch " + BATCH + ", found "
                             + p.group(1));
                 }
-                String backend = kv.get("backend") + ("true".equals(kv.get("graph")) ? " (graph)" : "");
+                String backend = kv.get("backend") + (kv.get("backend").endsWith("+tf32") ? vmKernel : "")
+                        + ("true".equals(kv.get("graph")) ? " (graph)" : "");
                 current = new Run(method, backend, kv.get("net"), Integer.parseInt(kv.get("width")),
                         new ArrayList<>());
                 out.add(current);
@@ -169,14 +179,37 @@ public final class GpuSpeedReport {
         Map<String, Double> out = new LinkedHashMap<>();
         for (String line : lines) {
             String[] f = line.trim().split("\\s+");
-            if (f.length == 6 && (f[0].equals("pytorch") || f[0].equals("pytorch-pipelined"))
-                    && f[5].equals("ms/step")) {
-                out.merge(f[1] + " " + f[2] + " " + f[3], Double.parseDouble(f[4]), Math::min);
-            } else if (f.length == 6 && f[0].equals("pytorch-hvp") && f[5].equals("ms/hvp")) {
-                out.put(f[1] + " " + f[2] + " hvp", Double.parseDouble(f[4]));
+            if (f.length != 6 || !f[0].startsWith("pytorch")) {
+                continue;
+            }
+            String tag = f[0].startsWith("pytorch-bf16") ? "bf16 " : "";
+            String kind = f[0].substring(tag.isEmpty() ? 7 : 12);          // "", "-pipelined" or "-hvp"
+            if ((kind.isEmpty() || kind.equals("-pipelined")) && f[5].equals("ms/step")) {
+                out.merge(tag + f[1] + " " + f[2] + " " + f[3], Double.parseDouble(f[4]), Math::min);
+            } else if (kind.equals("-hvp") && f[5].equals("ms/hvp")) {
+                out.put(tag + f[1] + " " + f[2] + " hvp", Double.parseDouble(f[4]));
             }
         }
         return out;
+    }
+
+    /**
+     * " (&lt;kernel&gt; kernel)" when JVM arguments chose the engine's tensor-core kernel (the caller asks only for a
+     * "+tf32" backend) ({@code -Dgoldstone.tc.kernel=...}:
+     * async = cp.async wmma, sync = register-staged wmma, wide, mma, mma-wide), else "".
+     */
+    static String kernelLabel(String jvmArgs) {
+        Matcher m = KERNEL.matcher(jvmArgs);
+        if (!m.find()) {
+            return "";
+        }
+        String k = m.group(1);
+        return " (" + (k.equals("async") ? "cp.async" : k.equals("sync") ? "register-staged" : k) + " kernel)";
+    }
+
+    /** The PyTorch figures' key prefix for a backend: "bf16 " for the bf16 GEMM providers, else "" (TF32). */
+    static String precision(String backend) {
+        return backend.contains("bf16") ? "bf16 " : "";
     }
 
     private static String num(Double v) {

@@ -80,7 +80,11 @@ public class TrainStepBench {
     static final double FP32_LOSS_RTOL = 1e-3, FP32_GRAD_RTOL = 1e-2, FD_EPS = 1e-6, FD_RTOL = 1e-5;
     /** fp32 vs fp64 Hessian-vector product, relative L2; operator apply vs direct fp32 product, relative L2. */
     static final double FP32_HVP_RTOL = 1e-3, OPERATOR_RTOL = 1e-6;
-    /** The same three checks for a backend whose fp32 GEMMs take TF32 inputs ("+tf32", "+cublas-tf32"). */
+    /**
+     * The same three checks for a backend whose fp32 GEMMs take TF32 inputs ("+tf32", "+cublas-tf32"); a backend with
+     * coarser inputs multiplies them by its unit roundoff over TF32's ({@link Backends#gemmInputRounding}): 8 for
+     * bf16 inputs ("+cublas-bf16", 2^-8 / 2^-11).
+     */
     static final double TF32_LOSS_RTOL = 1e-2, TF32_GRAD_RTOL = 5e-2, TF32_HVP_RTOL = 5e-2;
     static final int LANCZOS_STEPS = 20;
     static final long SEED = 20240601L, LANCZOS_SEED = 20240602L;
@@ -182,9 +186,12 @@ public class TrainStepBench {
         device.write(theta64, theta);
         double loss64 = network.lossAndGradient(ws64, theta64, grad64, loss, batch).sum();
         double lossErr = Math.abs(loss32 - loss64) / Math.abs(loss64);
-        boolean tf32 = Backends.tf32Gemm(backend);
-        double lossTol = tf32 ? TF32_LOSS_RTOL : FP32_LOSS_RTOL, gradTol = tf32 ? TF32_GRAD_RTOL : FP32_GRAD_RTOL;
-        double hvpTol = tf32 ? TF32_HVP_RTOL : FP32_HVP_RTOL;
+        double u = Backends.gemmInputRounding(backend);
+        boolean reduced = u > Backends.FP32_ROUNDING;
+        double scale = u / Backends.TF32_ROUNDING;          // 1 for TF32 inputs, 8 for bf16 inputs
+        double lossTol = reduced ? TF32_LOSS_RTOL * scale : FP32_LOSS_RTOL;
+        double gradTol = reduced ? TF32_GRAD_RTOL * scale : FP32_GRAD_RTOL;
+        double hvpTol = reduced ? TF32_HVP_RTOL * scale : FP32_HVP_RTOL;
         if (!(lossErr <= lossTol)) {
             throw new IllegalStateException(String.format(Locale.ROOT, "%s: fp32 loss %.9g vs fp64 loss %.9g, rel err"
                     + " %.3g > %.1g", label(), loss32, loss64, lossErr, lossTol));

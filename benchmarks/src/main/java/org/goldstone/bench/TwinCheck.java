@@ -33,10 +33,13 @@ final class TwinCheck {
 
     /**
      * As {@link #rtol(DType)} for a backend: fp32 GEMMs of a TF32 provider ("+tf32", "+cublas-tf32") round their
-     * inputs to 10 mantissa bits, so their bound is {@link #TF32_RTOL}.
+     * inputs to 10 mantissa bits, so their bound is {@link #TF32_RTOL}; a provider with coarser inputs gets
+     * {@link #TF32_RTOL} times its unit roundoff over TF32's, 8 times for bf16 ("+cublas-bf16", 2^-8 / 2^-11).
      */
     static double rtol(DType dtype, String backend) {
-        return dtype == DType.F32 && Backends.tf32Gemm(backend) ? TF32_RTOL : rtol(dtype);
+        double u = Backends.gemmInputRounding(backend);
+        return dtype == DType.F32 && u > Backends.FP32_ROUNDING ? TF32_RTOL * (u / Backends.TF32_ROUNDING)
+                : rtol(dtype);
     }
 
     /** Relative bound (normwise and max-element) for fp32 GEMMs with TF32 inputs: 2^-11 per input, sums of N(0,1). */

@@ -28,7 +28,9 @@ public final class Backends {
 
     /**
      * Opens a backend: "cpu", "cuda" (device 0) or "cuda:N", each cuda name optionally with a GEMM provider:
-     * "+cublas" (cuBLAS), "+cublas-tf32" (cuBLAS with TF32 tensor-op math) or "+tf32" (the engine's tensor-core kernel), "opencl" (the first GPU, else the first device) or "opencl:N" (device N of all platforms), or
+     * "+cublas" (cuBLAS), "+cublas-tf32" (cuBLAS with TF32 tensor-op math), "+cublas-bf16" (cuBLAS on bf16
+     * inputs, fp32 accumulation) or "+tf32" (the engine's tensor-core kernel), "opencl" (the first GPU, else the
+     * first device) or "opencl:N" (device N of all platforms), or
      * "auto" (the first of {@link #names()} that opens).
      * Throws {@link BackendUnavailableException} with a one-line reason when it cannot.
      */
@@ -98,18 +100,35 @@ public final class Backends {
     /** Why JCublas2 failed to load in this process; null until it fails. */
     private static volatile String cublasLinkFailure;
 
+    /** Unit roundoff of fp32 (23 mantissa bits): GEMM inputs are used as they are. */
+    public static final double FP32_ROUNDING = 0x1p-24;
+    /** Unit roundoff of TF32 (10 mantissa bits), the tensor-core input format of "+tf32" and "+cublas-tf32". */
+    public static final double TF32_ROUNDING = 0x1p-11;
+    /** Unit roundoff of bf16 (7 stored mantissa bits, 8 significant), the input format of "+cublas-bf16". */
+    public static final double BF16_ROUNDING = 0x1p-8;
+
     /**
-     * Whether the backend {@code name} (as {@link #open} takes it) runs its fp32 GEMMs with TF32 inputs: a cuda name
-     * with "+tf32" or "+cublas-tf32". Parity tests and benchmarks use it to pick their TF32 tolerances.
+     * How coarsely the backend {@code name} (as {@link #open} takes it) may round the inputs of its fp32 GEMMs, as a
+     * unit roundoff u (each input a becomes a (1 + d) with |d| <= u): {@link #TF32_ROUNDING} for a cuda name with
+     * "+tf32" or "+cublas-tf32", {@link #BF16_ROUNDING} for "+cublas-bf16", else {@link #FP32_ROUNDING} (exact fp32
+     * GEMMs; every non-cuda backend). fp64 GEMMs are exact on every backend. Parity tests and benchmarks scale their fp32
+     * tolerances with it; a provider name that does not parse throws {@link BackendUnavailableException}.
      */
-    public static boolean tf32Gemm(String name) {
+    public static double gemmInputRounding(String name) {
         String n = name.trim().toLowerCase(java.util.Locale.ROOT);
         int plus = n.indexOf('+');
         if (plus < 0 || !n.startsWith("cuda")) {
-            return false;
+            return FP32_ROUNDING;
         }
-        CudaBackend.Gemm g = gemm(n.substring(plus + 1));
-        return g == CudaBackend.Gemm.TF32 || g == CudaBackend.Gemm.CUBLAS_TF32;
+        switch (gemm(n.substring(plus + 1))) {
+            case TF32:
+            case CUBLAS_TF32:
+                return TF32_ROUNDING;
+            case CUBLAS_BF16:
+                return BF16_ROUNDING;
+            default:
+                return FP32_ROUNDING;
+        }
     }
 
     /** The GEMM provider after the "+" of a cuda name. */
@@ -121,16 +140,18 @@ public final class Backends {
                 return CudaBackend.Gemm.CUBLAS;
             case "cublas-tf32":
                 return CudaBackend.Gemm.CUBLAS_TF32;
+            case "cublas-bf16":
+                return CudaBackend.Gemm.CUBLAS_BF16;
             case "tf32":
                 return CudaBackend.Gemm.TF32;
             default:
-                throw new BackendUnavailableException("cuda GEMM provider: expected native, cublas, cublas-tf32 or tf32,"
-                        + " found '" + provider + "'");
+                throw new BackendUnavailableException("cuda GEMM provider: expected native, cublas, cublas-tf32,"
+                        + " cublas-bf16 or tf32, found '" + provider + "'");
         }
     }
 
     private static Backend openCuda(int ordinal, CudaBackend.Gemm gemm) {
-        boolean cublas = gemm == CudaBackend.Gemm.CUBLAS || gemm == CudaBackend.Gemm.CUBLAS_TF32;
+        boolean cublas = gemm.cublas();
         if (cudaLinkFailure != null) {
             throw new BackendUnavailableException(cudaLinkFailure);
         }

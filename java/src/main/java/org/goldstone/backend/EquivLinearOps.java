@@ -1,5 +1,7 @@
 package org.goldstone.backend;
 
+import org.goldstone.layer.Radial;
+
 /**
  * The equivariant matmul family (SCIENCE a.2, a.9). Every linear map of the engine is one of these:
  * O(k) internal layers, embeddings, readouts and dense baseline layers are the real GEMM
@@ -9,6 +11,19 @@ package org.goldstone.backend;
  * <p>All matrices are column-major with leading dimension equal to their stored row count.
  */
 public interface EquivLinearOps {
+    /**
+     * The fused equivariant layer's forward (SCIENCE a.2, a.3): {@code Y = A B} (A m x kk, B kk x n, no transposes)
+     * and {@code Z = h(|y|^2) y} per unit, where a unit is {@code k} consecutive columns of one row of Y (the unit
+     * layout of an O(k) level with m channels and n = batch*k), in one pass over Y, when this backend has a kernel
+     * for it ({@code --gemm tf32} with {@code -Dgoldstone.tc.kernel=mma}, fp32, k in {1, 2, 4, 8}); otherwise it
+     * writes nothing and returns false, and the caller runs {@link #gemm} and {@code NormActOps.forward}, the
+     * fused kernel's CPU twin. A, B: read. Y, Z: modified (distinct from A, B and each other).
+     */
+    default boolean gemmNormAct(int m, int n, int kk, DeviceBuffer a, DeviceBuffer b, DeviceBuffer y,
+                                DeviceBuffer z, Radial radial, int k) {
+        return false;
+    }
+
     /**
      * {@code C = op(A) op(B) + beta C} with op(X) = X or X^T. op(A) is m x kk, op(B) is kk x n, C is m x n.
      * A is stored m x kk (or kk x m when {@code transA}), B kk x n (or n x kk when {@code transB}).

@@ -16,8 +16,9 @@ final class BackendOption {
 
     @Option(names = "--gemm", paramLabel = "PROVIDER",
             description = "cuda GEMM provider: native (the engine's exact fp32/fp64 kernels), tf32 (the engine's"
-                    + " tensor-core kernel: TF32 inputs, fp32 accumulate), cublas or cublas-tf32 (through JCublas2, for"
-                    + " comparison). Default: ${DEFAULT-VALUE}")
+                    + " tensor-core kernel: TF32 inputs, fp32 accumulate), cublas, cublas-tf32 or cublas-bf16 (through"
+                    + " JCublas2, for comparison; cublas-bf16: inputs rounded to bf16, fp32 accumulate)."
+                    + " Default: ${DEFAULT-VALUE}")
     String gemm = "native";
 
     /** Opens the chosen backend; with auto, prints the choice (and why an accelerator was passed over). */
@@ -27,6 +28,7 @@ final class BackendOption {
                 return open(backend, out);
             case "cublas":
             case "cublas-tf32":
+            case "cublas-bf16":
             case "tf32":
                 String provider = gemm.trim().toLowerCase(java.util.Locale.ROOT);
                 if (backend.trim().equalsIgnoreCase("auto")) {
@@ -45,8 +47,8 @@ final class BackendOption {
                 }
                 return Backends.open(backend.trim() + "+" + provider);
             default:
-                throw new IllegalArgumentException("--gemm: expected native, tf32, cublas or cublas-tf32, found '" + gemm
-                        + "'");
+                throw new IllegalArgumentException("--gemm: expected native, tf32, cublas, cublas-tf32 or cublas-bf16,"
+                        + " found '" + gemm + "'");
         }
     }
 

@@ -85,6 +85,19 @@ public final class EquivariantLinear implements Layer {
         Gaussian.fill(theta, offset, paramCount(), std, rng);
     }
 
+    /**
+     * This layer's forward and that of the norm nonlinearity {@code act} after it in one pass, where the backend
+     * fuses them ({@code EquivLinearOps.gemmNormAct}: a real O(k) layer without fixed bias): writes {@code y} (this
+     * layer's output) and {@code out} (act's output) and returns true; otherwise writes nothing and returns false.
+     */
+    public boolean forwardNormAct(Backend be, DeviceBuffer w, DeviceBuffer z, DeviceBuffer y, NormAct act,
+                                  DeviceBuffer out, int batch) {
+        if (complex || fixedBias != null || act.channels() != m || act.k() != k) {
+            return false;
+        }
+        return be.equivLinear().gemmNormAct(m, batch * k, n, w, z, y, out, act.radial(), k);
+    }
+
     @Override
     public void forward(Backend be, DeviceBuffer w, DeviceBuffer z, DeviceBuffer y, DeviceBuffer saved, int batch) {
         if (complex) {

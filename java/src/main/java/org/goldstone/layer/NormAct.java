@@ -26,6 +26,15 @@ public final class NormAct implements Layer {
         return radial;
     }
 
+    public int channels() {
+        return channels;
+    }
+
+    /** Components per unit. */
+    public int k() {
+        return k;
+    }
+
     @Override
     public String name() {
         return name;

@@ -264,9 +264,15 @@ public final class FeedForwardNet {
         requireParams(params);
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
+            DeviceBuffer p = params.slice(offsets[i], l.paramCount());
+            if (l instanceof EquivariantLinear el && i + 1 < layers.size() && layers.get(i + 1) instanceof NormAct act
+                    && el.forwardNormAct(ws.backend, p, ws.activation(i, batch), ws.activation(i + 1, batch), act,
+                    ws.activation(i + 2, batch), batch)) {
+                i++;                                   // the norm nonlinearity ran in the GEMM's epilogue
+                continue;
+            }
             DeviceBuffer saved = ws.saved[i] == null ? null : ws.saved[i].slice(0, l.savedSize() * batch);
-            l.forward(ws.backend, params.slice(offsets[i], l.paramCount()), ws.activation(i, batch),
-                    ws.activation(i + 1, batch), saved, batch);
+            l.forward(ws.backend, p, ws.activation(i, batch), ws.activation(i + 1, batch), saved, batch);
         }
         return ws.activation(layers.size(), batch);
     }

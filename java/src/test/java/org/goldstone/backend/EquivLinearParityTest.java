@@ -20,8 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * equiv_linear kernels against CpuEquivLinear: real GEMM in all four transpose cases and the three complex passes,
- * for every GEMM provider: the native kernels and cuBLAS (exact fp32), and the two TF32 tensor-core providers
- * (the engine's {@code tc_gemm_tf32}, cuBLAS with TF32 math) whose fp32 tolerance is {@link #TF32}.
+ * for every GEMM provider: the native kernels and cuBLAS (exact fp32), the two TF32 tensor-core providers (the
+ * engine's {@code tc_gemm_tf32}, cuBLAS with TF32 math) whose fp32 tolerance is {@link #TF32}, and cuBLAS with bf16
+ * multiplies, whose fp32 tolerance is {@link #TF32} scaled by the unit roundoffs (see {@link #tol}).
  */
 @Tag("cuda")
 @Tag("opencl")
@@ -44,10 +45,16 @@ class EquivLinearParityTest {
      * 1e-3 sqrt(kk) (random signs). Bound per element: 2e-3 (1 + |ref|), times sqrt(kk) as for fp32.
      */
     static final Parity.Tolerance TF32 = new Parity.Tolerance(2e-3, 2e-3);
+    /**
+     * cuBLAS on bf16 inputs: fp32 GEMMs whose A and B are rounded to bf16 (8 significant bits, nearest even: within
+     * 2^-8 relative) by bf16_from_f32, products summed in fp32 (fp64 stays exact).
+     */
+    static final List<String> BF16_PROVIDERS = List.of("cuda+cublas-bf16");
 
     private static List<String> providers() {
         List<String> all = new ArrayList<>(Parity.GEMM_PROVIDERS);
         all.addAll(TF32_PROVIDERS);
+        all.addAll(BF16_PROVIDERS);
         return all;
     }
 
@@ -65,9 +72,16 @@ class EquivLinearParityTest {
         return out.stream();
     }
 
-    /** fp32 sums of kk products: error grows like sqrt(kk) ulps relative to sum |a||b|; inputs are O(1). */
+    /**
+     * fp32 sums of kk products: error grows like sqrt(kk) ulps relative to sum |a||b|; inputs are O(1). A provider
+     * that rounds fp32 GEMM inputs to a unit roundoff u above fp32's gets {@link #TF32} times u / 2^-11: exactly
+     * {@link #TF32} for TF32 inputs, and 8 times it for bf16 inputs (2^-8 / 2^-11), the same margin over the
+     * per-product error 2u |a||b|.
+     */
     private static Parity.Tolerance tol(String provider, DType dt, int kk) {
-        Parity.Tolerance base = dt == DType.F32 && Backends.tf32Gemm(provider) ? TF32 : Parity.Tolerance.of(dt);
+        double u = Backends.gemmInputRounding(provider);
+        Parity.Tolerance base = dt == DType.F32 && u > Backends.FP32_ROUNDING
+                ? TF32.times(u / Backends.TF32_ROUNDING) : Parity.Tolerance.of(dt);
         return base.times(Math.max(1.0, Math.sqrt(kk)));
     }
 

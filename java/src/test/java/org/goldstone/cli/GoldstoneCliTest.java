@@ -133,6 +133,14 @@ class GoldstoneCliTest {
     }
 
     @Test
+    void gemmListsEveryProvider(@TempDir Path dir) {
+        Run help = run("train", "--help");
+        assertTrue(help.out().replaceAll("\\s+", " ").contains("cublas, cublas-tf32 or cublas-bf16"), help.out());
+        assertOneLineError(run("train", "--gemm", "bf16", "--dataset", "synthetic", "--max-steps", "1", "--out",
+                dir.resolve("g").toString()), 2, "expected native, tf32, cublas, cublas-tf32 or cublas-bf16");
+    }
+
+    @Test
     void devicesListsEveryBackendWithItsDeviceOrReason() {
         Run r = run("devices");
         assertEquals(0, r.code(), r.err());

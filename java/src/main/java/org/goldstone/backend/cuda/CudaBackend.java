@@ -138,7 +138,7 @@ public final class CudaBackend implements Backend {
     private final DeviceLanczos lanczos;
 
     /** The cuBLAS GEMM provider, or null when the native kernels serve every GEMM. */
-    /** The cuBLAS provider (--gemm cublas, cublas-tf32), else null. */
+    /** The cuBLAS provider (--gemm cublas, cublas-tf32, cublas-bf16), else null. */
     private final CublasGemm cublas;
     /** The GEMM provider in use: cuBLAS, the tensor-core kernel, or null for the equiv_linear kernels. */
     private final GemmProvider gemmProvider;
@@ -146,13 +146,27 @@ public final class CudaBackend implements Backend {
     /** Who runs the equivariant matmul's GEMMs (the {@code --gemm} choices). */
     public enum Gemm {
         /** The engine's SIMT kernels (exact fp32 and fp64). */
-        NATIVE,
+        NATIVE(null),
         /** cuBLAS, default math (exact fp32). */
-        CUBLAS,
+        CUBLAS(CublasGemm.Mode.EXACT),
         /** cuBLAS with TF32 tensor-op math for fp32. */
-        CUBLAS_TF32,
+        CUBLAS_TF32(CublasGemm.Mode.TF32),
+        /** cuBLAS for fp32 on inputs rounded to bf16 (nearest even), fp32 accumulation; fp64 as CUBLAS. */
+        CUBLAS_BF16(CublasGemm.Mode.BF16),
         /** The engine's tensor-core kernel for fp32 (TF32 inputs), SIMT kernels for fp64. */
-        TF32
+        TF32(null);
+
+        /** The cuBLAS math mode, or null when the engine's own kernels run the GEMMs. */
+        private final CublasGemm.Mode cublasMode;
+
+        Gemm(CublasGemm.Mode cublasMode) {
+            this.cublasMode = cublasMode;
+        }
+
+        /** Whether this provider is cuBLAS (so opening it needs JCublas2 and libcublas). */
+        public boolean cublas() {
+            return cublasMode != null;
+        }
     }
 
     /** This backend as the shared launchers see it. */
@@ -263,8 +277,8 @@ public final class CudaBackend implements Backend {
         CublasGemm cublasGemm = null;
         try {
             m = CudaModule.load();
-            if (gemm == Gemm.CUBLAS || gemm == Gemm.CUBLAS_TF32) {
-                cublasGemm = new CublasGemm(this, CublasLibrary.load(), gemm == Gemm.CUBLAS_TF32);
+            if (gemm.cublas()) {
+                cublasGemm = new CublasGemm(this, CublasLibrary.load(), gemm.cublasMode);
             }
         } catch (RuntimeException | LinkageError e) {
             cuStreamDestroy(stream);
@@ -573,6 +587,7 @@ public final class CudaBackend implements Backend {
 
     void launch(String kernel, int gridX, int gridY, int gridZ, int block, int blockY, int shared, Pointer[] args) {
         bind();
+        module.allowShared(kernel, shared);
         try {
             cuLaunchKernel(module.function(kernel), gridX, gridY, gridZ, block, blockY, 1, shared, stream,
                     Pointer.to(args), null);

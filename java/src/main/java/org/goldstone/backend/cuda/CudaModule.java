@@ -1,5 +1,6 @@
 package org.goldstone.backend.cuda;
 
+import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 import static jcuda.driver.JCudaDriver.cuModuleUnload;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import jcuda.CudaException;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUmodule;
 import org.goldstone.backend.BackendException;
 import org.goldstone.backend.BackendUnavailableException;
@@ -24,6 +26,8 @@ final class CudaModule implements AutoCloseable {
 
     private final CUmodule module;
     private final Map<String, CUfunction> functions = new HashMap<>();
+    /** The dynamic shared memory each kernel has been allowed so far (48 KB without asking). */
+    private final Map<String, Integer> sharedLimits = new HashMap<>();
 
     private CudaModule(CUmodule module) {
         this.module = module;
@@ -68,6 +72,24 @@ final class CudaModule implements AutoCloseable {
             functions.put(name, f);
         }
         return f;
+    }
+
+    /**
+     * Lets {@code name} take {@code bytes} of dynamic shared memory: above 48 KB a kernel must opt in
+     * (CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES), once per function; a device with less per block refuses here.
+     */
+    void allowShared(String name, int bytes) {
+        if (bytes <= 48 * 1024 || sharedLimits.getOrDefault(name, 0) >= bytes) {
+            return;
+        }
+        try {
+            cuFuncSetAttribute(function(name), CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                    bytes);
+        } catch (CudaException e) {
+            throw new BackendException("cuda: kernel " + name + " needs " + bytes
+                    + " B of shared memory per block, which this device does not allow: " + e.getMessage(), e);
+        }
+        sharedLimits.put(name, bytes);
     }
 
     @Override

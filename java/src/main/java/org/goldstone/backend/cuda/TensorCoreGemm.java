@@ -3,6 +3,7 @@ package org.goldstone.backend.cuda;
 import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.device.PooledBuffer;
 import org.goldstone.backend.device.RealGemmProvider;
+import org.goldstone.layer.Radial;
 import org.goldstone.tensor.DType;
 
 /**
@@ -16,23 +17,26 @@ import org.goldstone.tensor.DType;
 final class TensorCoreGemm extends RealGemmProvider {
     private static final int TILE = 128, THREADS = 256, DEPTH = 16;
     /**
-     * Default {@code async}: operands with 16-byte-aligned unit-stride rows go to the cp.async variants
-     * (double-buffered asynchronous copies; on the H200 209 us against 254 us for a 1024 x 4096 x 1024 GEMM, and
-     * the equiv_linear parity suite passed with them); {@code -Dgoldstone.tc.kernel=sync} sends every operand to the
-     * register-staged kernel, which serves the other operands in any case; {@code wide} selects the 4-warp variant
-     * of the cp.async kernel ({@link #WIDE}).
+     * Which tensor-core kernel serves operands whose unit-stride rows are 16-byte aligned
+     * ({@code -Dgoldstone.tc.kernel=...}); the register-staged {@code tc_gemm_tf32} serves the other operands in any
+     * case.
+     * <ul>
+     *   <li>{@code async} (default): wmma with double-buffered cp.async copies (on the H200 209 us against 254 us
+     *       for a 1024 x 4096 x 1024 GEMM; the equiv_linear parity suite passed with it);</li>
+     *   <li>{@code sync}: the register-staged kernel for every operand;</li>
+     *   <li>{@code mma}: mma.sync m16n8k8 with three 32-deep slices in flight and conflict-free fragment loads
+     *       ({@code tc_gemm_tf32_mma_*}, 108 KB of dynamic shared memory per block, two blocks per SM);</li>
+     *   <li>{@code mma-wide}: the same with 4 warps of 64 x 64.</li>
+     * </ul>
      */
-    static final boolean ASYNC = !"sync".equals(System.getProperty("goldstone.tc.kernel", "async"));
-    /**
-     * {@code -Dgoldstone.tc.kernel=wide}: the cp.async kernel with 4 warps of 64 x 64 per 128 x 128 tile instead of 8
-     * of 64 x 32 (twice the multiply-adds per fragment load, 246-254 registers). Not yet run on a GPU, hence opt-in.
-     */
-    static final boolean WIDE = "wide".equals(System.getProperty("goldstone.tc.kernel", "async"));
-    /**
-     * {@code -Dgoldstone.tc.small=true}: a cp.async GEMM whose 128 x 128 tiles are fewer than the SMs runs with
-     * 64 x 64 tiles (128 threads) instead. Not yet run on a GPU, hence opt-in.
-     */
-    static final boolean SMALL = Boolean.getBoolean("goldstone.tc.small");
+    static final String KERNEL = System.getProperty("goldstone.tc.kernel", "async");
+    static final boolean ASYNC = !"sync".equals(KERNEL);
+    static final boolean WIDE = "mma-wide".equals(KERNEL);
+    static final boolean MMA = KERNEL.startsWith("mma");
+    /** The mma kernels' dynamic shared memory: 3 slices of A and B, 32 x 136 or 128 x 36 floats each (tc_gemm.cu). */
+    static final int MMA_SMEM_BYTES = 110592;
+    /** The mma kernels' slice depth: split-K chunks are multiples of it. */
+    private static final int MMA_DEPTH = 32;
     /** Split K only when each slice keeps at least this many k (a slice's fixed cost is its C tile). */
     private static final int MIN_CHUNK = 256;
     private final CudaBackend be;
@@ -70,7 +74,7 @@ final class TensorCoreGemm extends RealGemmProvider {
         if (!ok) {
             return null;
         }
-        return "tc_gemm_tf32_async_" + (transA ? "k" : "m") + (transB ? "n" : "k");
+        return (MMA ? "tc_gemm_tf32_mma_" : "tc_gemm_tf32_async_") + (transA ? "k" : "m") + (transB ? "n" : "k");
     }
 
     private DeviceBuffer workspace(long elements) {
@@ -82,6 +86,42 @@ final class TensorCoreGemm extends RealGemmProvider {
             workspace = be.allocate(DType.F32, (int) elements);
         }
         return workspace;
+    }
+
+    /**
+     * The fused forward of an O(k) layer ({@code tc_gemm_tf32_mma_act_*}): only with the mma kernels
+     * ({@code -Dgoldstone.tc.kernel=mma}), fp32, units of 1, 2, 4 or 8 columns (one n8 tile holds a unit), aligned
+     * operands and no split along K (the forward's C tiles fill the device); false otherwise.
+     */
+    @Override
+    public boolean gemmNormAct(DType dt, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b, DeviceBuffer y,
+                               DeviceBuffer z, Radial radial, int k) {
+        String kernel = MMA && dt == DType.F32 && (k == 1 || k == 2 || k == 4 || k == 8)
+                ? asyncKernel(false, false, m, n, kk, a, 0, m, b, 0, kk) : null;
+        if (kernel == null || splits(tiles(m, n, TILE), kk, be.multiprocessors()) > 1) {
+            return false;
+        }
+        be.kernel(kernel.replace("_mma_", "_mma_act_"))
+                .i(m)                                  // int m
+                .i(n)                                  // int n
+                .i(kk)                                 // int kk
+                .ptr(a, 0)                             // const float* a
+                .l(1)                                  // long aRs
+                .l(m)                                  // long aCs
+                .ptr(b, 0)                             // const float* b
+                .l(1)                                  // long bRs
+                .l(kk)                                 // long bCs
+                .ptr(y, 0)                             // float* y
+                .l(m)                                  // long ldy
+                .ptr(z, 0)                             // float* z
+                .i(k)                                  // int uk
+                .i(radial.profile().ordinal())         // int profile
+                .d(radial.a())                         // double ca
+                .d(radial.b())                         // double cb
+                .blocks2((n + TILE - 1) / TILE, (m + TILE - 1) / TILE, 2 * TILE)
+                .shared(MMA_SMEM_BYTES)
+                .run();
+        return true;
     }
 
     @Override
@@ -106,17 +146,13 @@ final class TensorCoreGemm extends RealGemmProvider {
             return;
         }
         String kernel = ASYNC ? asyncKernel(transA, transB, m, n, kk, a, aOff, lda, b, bOff, ldb) : null;
-        int tile = TILE, threads = 2 * TILE;
-        if (kernel != null && SMALL && tiles(m, n, TILE) < be.multiprocessors()) {
-            kernel += "_64";                               // 4x the blocks where 128-tiles leave SMs idle
-            tile = TILE / 2;
-            threads = 2 * tile;
-        } else if (kernel != null && WIDE) {
+        int threads = 2 * TILE, depth = kernel != null && MMA ? MMA_DEPTH : DEPTH;
+        if (kernel != null && WIDE) {
             kernel += "_w4";                               // 4 warps of 64 x 64
             threads = TILE;
         }
-        int splits = splits(tiles(m, n, tile), kk, be.multiprocessors());
-        int chunk = ((kk + splits - 1) / splits + DEPTH - 1) / DEPTH * DEPTH;
+        int splits = splits(tiles(m, n, TILE), kk, be.multiprocessors());
+        int chunk = ((kk + splits - 1) / splits + depth - 1) / depth * depth;
         splits = chunk == 0 ? 1 : (kk + chunk - 1) / chunk;
         DeviceBuffer ws = splits > 1 ? workspace((long) splits * m * n) : null;
         be.kernel(kernel == null ? "tc_gemm_tf32" : kernel)
@@ -136,8 +172,9 @@ final class TensorCoreGemm extends RealGemmProvider {
                 .l(1)                                  // long cRs
                 .l(splits > 1 ? m : ldc)               // long cCs
                 .l((long) m * n)                       // long cSplit: partial z at c + z*cSplit
-                .blocks2((n + tile - 1) / tile, (m + tile - 1) / tile, threads)
+                .blocks2((n + TILE - 1) / TILE, (m + TILE - 1) / TILE, threads)
                 .gridZ(splits)
+                .shared(kernel != null && MMA ? MMA_SMEM_BYTES : 0)
                 .run();
         if (splits > 1) {
             be.kernel("tc_gemm_reduce")

@@ -3,14 +3,15 @@ package org.goldstone.backend.device;
 import org.goldstone.backend.BackendException;
 import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.EquivLinearOps;
+import org.goldstone.layer.Radial;
 import org.goldstone.tensor.DType;
 
 /**
  * Launches the {@code equiv_linear} kernels. Each operand is passed as (pointer, row stride, column stride[, offset of
  * the imaginary part]); the strides encode transposes, the planar complex weights and the k = 2 unit layout of
  * U(1) activations, so one real and one complex kernel serve every case. With another GEMM provider selected
- * ({@code --gemm cublas|cublas-tf32|tf32}) every pass of a dtype it supports goes to that {@link GemmProvider}
- * instead. Twin: {@code CpuEquivLinear}.
+ * ({@code --gemm cublas|cublas-tf32|cublas-bf16|tf32}) every pass of a dtype it supports goes to that
+ * {@link GemmProvider} instead. Twin: {@code CpuEquivLinear}.
  */
 public final class DeviceEquivLinear implements EquivLinearOps {
     private static final int TILE = 64;
@@ -125,6 +126,22 @@ public final class DeviceEquivLinear implements EquivLinearOps {
                 .l(cIm)                                    // long cIm
                 .tiles(tiles(cols), tiles(rows))
                 .run();
+    }
+
+    @Override
+    public boolean gemmNormAct(int m, int n, int kk, DeviceBuffer a, DeviceBuffer b, DeviceBuffer y, DeviceBuffer z,
+                               Radial radial, int k) {
+        DType dt = check("gemmNormAct", a, (long) m * kk, b, (long) kk * n, y, (long) m * n, 0.0);
+        require("gemmNormAct", "Z", z, (long) m * n);
+        if (z.dtype() != dt) {
+            throw new BackendException("gemmNormAct: expected Z of " + dt + ", found " + z.dtype());
+        }
+        if (k < 1 || n % k != 0) {
+            throw new BackendException("gemmNormAct: expected n = batch*k columns, found n " + n + " and k " + k);
+        }
+        be.requireOwn(z);
+        return m > 0 && n > 0 && provider != null && provider.supports(dt)
+                && provider.gemmNormAct(dt, m, n, kk, a, b, y, z, radial, k);
     }
 
     private static int tiles(int size) {

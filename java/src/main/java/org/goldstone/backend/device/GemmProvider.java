@@ -1,6 +1,7 @@
 package org.goldstone.backend.device;
 
 import org.goldstone.backend.DeviceBuffer;
+import org.goldstone.layer.Radial;
 import org.goldstone.tensor.DType;
 
 /**
@@ -23,6 +24,15 @@ public interface GemmProvider {
     /** As {@code EquivLinearOps.complexBackwardWeight}. */
     void complexBackwardWeight(DType dt, int m, int n, int batch, DeviceBuffer gy, DeviceBuffer z, double beta,
                                DeviceBuffer gw);
+
+    /**
+     * As {@code EquivLinearOps.gemmNormAct} on whole buffers (A m x kk with ld m, B kk x n with ld kk, Y and Z m x n
+     * with ld m): true when this provider fused the two, false (nothing written) when it has no kernel for them.
+     */
+    default boolean gemmNormAct(DType dt, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b, DeviceBuffer y,
+                                DeviceBuffer z, Radial radial, int k) {
+        return false;
+    }
 
     /** Whether this provider runs GEMMs of {@code dt}; the others go to the equiv_linear kernels. Default: all. */
     default boolean supports(DType dt) {

@@ -1,0 +1,113 @@
+package org.goldstone.backend;
+
+import static org.goldstone.testing.Parity.assertClose;
+import static org.goldstone.testing.Parity.download;
+import static org.goldstone.testing.Parity.gaussian;
+import static org.goldstone.testing.Parity.upload;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.goldstone.layer.Radial;
+import org.goldstone.layer.RadialProfile;
+import org.goldstone.tensor.DType;
+import org.goldstone.tensor.UnitShape;
+import org.goldstone.testing.Parity;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The fused equivariant layer ({@code EquivLinearOps.gemmNormAct}: Y = W Z and Z' = h(|y|^2) y in one kernel,
+ * {@code tc_gemm_tf32_mma_act_*}) against its CPU twin, the GEMM followed by the norm nonlinearity
+ * ({@code CpuEquivLinear.gemm}, {@code CpuNormAct.forward}). The fused kernel exists on "cuda+tf32" with
+ * {@code -Dgoldstone.tc.kernel=mma}; without that option the GPU cases are skipped, as they are without a GPU.
+ */
+class FusedLayerParityTest {
+    private static final boolean MMA = System.getProperty("goldstone.tc.kernel", "async").startsWith("mma");
+
+    /**
+     * (m channels, batch, kk input channels, k): units of 1, 2, 4 and 8 columns; extents that are not multiples of
+     * the 128-tile (bounds), one with a single tile row, and the depth-100 benchmark's width-256 O(4) layer.
+     */
+    static Stream<Arguments> shapes() {
+        int[][] shapes = {{64, 77, 36, 1}, {36, 10, 40, 2}, {100, 37, 52, 4}, {128, 33, 64, 4}, {32, 20, 64, 8},
+            {256, 64, 256, 4}};
+        List<Arguments> out = new ArrayList<>();
+        for (int[] s : shapes) {
+            for (RadialProfile p : new RadialProfile[] {RadialProfile.ALG, RadialProfile.RTANH, RadialProfile.GATE}) {
+                out.add(Arguments.of(s[0], s[1], s[2], s[3], p));
+            }
+        }
+        return out.stream();
+    }
+
+    @Tag("cuda")
+    @ParameterizedTest(name = "m={0} batch={1} kk={2} k={3} {4}")
+    @MethodSource("shapes")
+    void fusedLayerMatchesGemmThenNormAct(int m, int batch, int kk, int k, RadialProfile profile) {
+        assumeTrue(MMA, "the fused kernel runs with -Dgoldstone.tc.kernel=mma");
+        Backend gpu = Parity.backend("cuda+tf32");
+        Backend cpu = Parity.cpu();
+        Radial radial = Radial.of(profile);
+        int n = batch * k;
+        SplittableRandom rng = new SplittableRandom(7L * m + 11L * batch + kk + k);
+        double[] w = gaussian(m * kk, 1.0 / Math.sqrt(kk), DType.F32, rng);
+        double[] z = gaussian(kk * n, 1.0, DType.F32, rng);
+
+        DeviceBuffer cy = cpu.allocate(DType.F32, m * n), cz = cpu.allocate(DType.F32, m * n);
+        cpu.equivLinear().gemm(false, false, m, n, kk, upload(cpu, DType.F32, w), upload(cpu, DType.F32, z), 0.0, cy);
+        cpu.normAct().forward(radial, cy, cz, new UnitShape(m, batch, k));
+
+        DeviceBuffer gy = gpu.allocate(DType.F32, m * n), gz = gpu.allocate(DType.F32, m * n);
+        assertTrue(gpu.equivLinear().gemmNormAct(m, n, kk, upload(gpu, DType.F32, w), upload(gpu, DType.F32, z), gy,
+                gz, radial, k), "cuda+tf32 with the mma kernel: expected the fused path for " + m + "x" + n + "x" + kk
+                + " k=" + k);
+        // TF32 inputs (EquivLinearParityTest.TF32); with weights of norm ~1 per row the outputs are O(1), and z = h y
+        // with |d z / d y| <= 1 for these profiles, so the same bound holds for z
+        Parity.Tolerance tol = EquivLinearParityTest.TF32.times(Math.sqrt(kk));
+        String what = "fused " + profile + " " + m + "x" + n + "x" + kk + " k=" + k;
+        assertClose(what + " Y", download(cpu, cy), download(gpu, gy), tol);
+        assertClose(what + " Z", download(cpu, cz), download(gpu, gz), tol);
+    }
+
+    @Tag("cuda")
+    @Test
+    void splitProblemsAndOddUnitsFallBackWritingNothing() {
+        assumeTrue(MMA, "the fused kernel runs with -Dgoldstone.tc.kernel=mma");
+        Backend gpu = Parity.backend("cuda+tf32");
+        Radial radial = Radial.of(RadialProfile.ALG);
+        SplittableRandom rng = new SplittableRandom(5);
+        // one 128-tile and K = 4096: the GEMM would split K, so the fused kernel declines; k = 3 units straddle tiles
+        int[][] cases = {{64, 16, 4096, 4}, {64, 32, 64, 3}};
+        for (int[] c : cases) {
+            int m = c[0], n = c[1] * c[3], kk = c[2];
+            double[] sentinel = new double[m * n];
+            java.util.Arrays.fill(sentinel, 42.0);
+            DeviceBuffer y = upload(gpu, DType.F32, sentinel), z = upload(gpu, DType.F32, sentinel);
+            assertFalse(gpu.equivLinear().gemmNormAct(m, n, kk,
+                    upload(gpu, DType.F32, gaussian(m * kk, 1.0, DType.F32, rng)),
+                    upload(gpu, DType.F32, gaussian(kk * n, 1.0, DType.F32, rng)), y, z, radial, c[3]),
+                    "expected no fused kernel for " + m + "x" + n + "x" + kk + " k=" + c[3]);
+            assertArrayEquals(sentinel, download(gpu, y), 0.0, "Y written although the fused path declined");
+            assertArrayEquals(sentinel, download(gpu, z), 0.0, "Z written although the fused path declined");
+        }
+    }
+
+    @Test
+    void theCpuBackendHasNoFusedKernelAndWritesNothing() {
+        Backend cpu = Parity.cpu();
+        DeviceBuffer y = cpu.allocate(DType.F64, 8), z = cpu.allocate(DType.F64, 8);
+        cpu.write(y, new double[] {1, 2, 3, 4, 5, 6, 7, 8});
+        assertFalse(cpu.equivLinear().gemmNormAct(2, 4, 3, upload(cpu, DType.F64, new double[6]),
+                upload(cpu, DType.F64, new double[12]), y, z, Radial.of(RadialProfile.ALG), 2));
+        assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, download(cpu, y), 0.0);
+    }
+}
