@@ -9,12 +9,11 @@
 // U(1) activations are all one kernel. Launch: a ceil(n/128) x ceil(m/128) x splits grid of 256-thread blocks (8 warps);
 // with splits > 1 (few tiles, long K: the weight gradient) each z-slice of blocks sums its own K range into a partial
 // C of the workspace and tc_gemm_reduce adds them in order.
-// Each block computes a 128 x 128 tile of C in 16-deep slices of A and B: the slice is read from global memory into
-// registers while the tensor cores work on the previous one (software pipelining), then stored to shared memory as
-// TF32. Each warp owns a 64 x 32 sub-tile, 4 x 2 wmma m16n16k8 accumulators. CPU twin: CpuEquivLinear.gemm (the
-// parity test allows TF32 rounding: see TensorCoreGemmParityTest).
+// Two kernels: tc_gemm_tf32_mma_<A><B> (below: mma.sync with multistage cp.async) for operands whose unit-stride rows
+// are 16-byte aligned, the default; tc_gemm_tf32 (next), register-staged wmma, for any strides. The mma kernel also
+// has a fused-layer instance (GEMM + norm nonlinearity in the epilogue). CPU twin: CpuEquivLinear.gemm (the parity
+// tests allow TF32 rounding: EquivLinearParityTest.TF32).
 #include <mma.h>
-#include <type_traits>
 #include "../common/portable.h"
 #include "../common/radial.h"
 
@@ -66,6 +65,9 @@ __device__ __forceinline__ void store_tile(Acc (&acc)[FX][FY], float* stage, int
 }
 }  // namespace gs_tc_gemm
 
+// tc_gemm_tf32: any strides. Each block computes a 128 x 128 tile of C in 16-deep slices of A and B: the slice is read
+// from global memory into registers while the tensor cores work on the previous one (software pipelining), then
+// stored to shared memory as TF32. Each warp owns a 64 x 32 sub-tile, 4 x 2 wmma m16n16k8 accumulators.
 extern "C" __global__ void __launch_bounds__(256)
 tc_gemm_tf32(int m, int n, int kk, int kChunk, const float* __restrict__ a, long aRs, long aCs,
              const float* __restrict__ b, long bRs, long bCs, double alpha, double beta, float* __restrict__ c,
@@ -164,15 +166,28 @@ extern "C" __global__ void tc_gemm_reduce(int m, int n, int splits, const float*
     }
 }
 
+
 // ---------------------------------------------------------------------------------------------------------------
-// tc_gemm_tf32_async_<A><B>: the same GEMM for unit-stride operands, with asynchronous copies (cp.async, sm_80+):
-// 16-byte chunks go from global to shared memory without passing through registers, two slices in flight (double
-// buffering), and the fragments are rounded to TF32 after loading. <A> is m when A(i, p) is contiguous along i (A
-// not transposed) and k when along p; <B> is n when B(p, j) is contiguous along j and k when along p. The host uses
-// it where the fast dimension's extent, the other stride and both offsets are multiples of 4 floats (16 bytes) and
-// split-K slices are multiples of 16; otherwise tc_gemm_tf32. Same arguments, same results up to summation order.
+// tc_gemm_tf32_mma_<A><B>: the default tensor-core GEMM, for unit-stride operands, written against the tensor cores'
+// own instruction: mma.sync m16n8k8 (TF32 inputs rounded to nearest by cvt.rna.tf32.f32 as each fragment is loaded,
+// fp32 accumulation), 128 x 128 tiles of 8 warps (64 x 32 each), 32-deep slices copied global -> shared by cp.async
+// (16-byte chunks, no register staging), three slices in flight (one __syncthreads per slice), and shared-memory
+// rows padded so that every fragment load is free of bank conflicts (m- or n-fast rows of 136 floats: lanes hit banks
+// 8t + g; k-fast rows of 36: banks 4g + t). The accumulators go straight from registers to C (no staging tile).
+// <A> is m when A(i, p) is contiguous along i (A not transposed) and k when along p; <B> is n when B(p, j) is
+// contiguous along j and k when along p. The host uses it where the fast dimension's extent, the other stride and
+// both offsets are multiples of 4 floats (16 bytes) and split-K slices are multiples of 32; otherwise tc_gemm_tf32.
+// Same arguments and grid as tc_gemm_tf32; the block's dynamic shared memory (3 slices of A and B, MMA_SMEM_BYTES) is
+// set by the host, which raises the kernel's limit above 48 KB (two blocks fit an SM of an H100).
+// Measured: H100 (driver 580.159.04), 2026-11-26: 1024 x 4096 x 1024 in 122 us (70 TFLOP/s) against 210 us for the
+// wmma cp.async kernel it replaced and 47 us for cuBLAS TF32; parity suites passed (speed-run3-check.txt).
 namespace gs_tc_gemm {
-constexpr int LDK = BK + 4;                           // row length of a tile stored k-fastest
+constexpr int MMA_T = 128, MMA_BK = 32, MMA_STAGES = 3;
+constexpr int MMA_LDW = MMA_T + 8;                    // m- or n-fast rows
+constexpr int MMA_LDK = MMA_BK + 4;                   // k-fast rows
+constexpr int MMA_OPER = MMA_BK * MMA_LDW > MMA_T * MMA_LDK ? MMA_BK * MMA_LDW : MMA_T * MMA_LDK;
+constexpr int MMA_SMEM_BYTES = MMA_STAGES * 2 * MMA_OPER * 4;
+static_assert(MMA_SMEM_BYTES == 110592, "the host's TensorCoreGemm.MMA_SMEM_BYTES");
 
 __device__ __forceinline__ void cp_async16(float* smem, const float* gmem, bool valid) {
     unsigned s = (unsigned) __cvta_generic_to_shared(smem);
@@ -183,150 +198,6 @@ __device__ __forceinline__ void cp_async16(float* smem, const float* gmem, bool 
 __device__ __forceinline__ void cp_async_commit() {
     asm volatile("cp.async.commit_group;\n" ::);
 }
-
-__device__ __forceinline__ void cp_async_wait_one() {
-    asm volatile("cp.async.wait_group 1;\n" ::);
-}
-
-template <typename Frag>
-__device__ __forceinline__ void to_tf32(Frag& f) {
-#pragma unroll
-    for (int t = 0; t < f.num_elements; t++) {
-        f.x[t] = nvcuda::wmma::__float_to_tf32(f.x[t]);
-    }
-}
-
-/**
- * T x T tiles of C computed by W warps as 2 x (W/2), each warp (T/2) x (2T/W); instantiated with T = 128, W = 8 (64 x 32
- * per warp). 16-deep slices, two in flight.
- */
-template <bool AM, bool BNF, int T, int W>
-__device__ __forceinline__ void tc_async(int m, int n, int kk, int kChunk, const float* __restrict__ a, long aRs,
-                                         long aCs, const float* __restrict__ b, long bRs, long bCs, double alpha,
-                                         double beta, float* __restrict__ c, long cRs, long cCs, long cSplit) {
-    using namespace nvcuda;
-    constexpr int NT = 32 * W;                        // threads
-    constexpr int LDW = T + 4;                        // row length of a tile stored m- or n-fastest
-    constexpr int STAGE = T * LDK > BK * LDW ? T * LDK : BK * LDW;   // floats per operand per stage
-    constexpr int FX = T / 32;                        // 16-row fragments per warp along m
-    constexpr int FY = 2 * T / W / 16;                // 16-column fragments per warp along n
-    constexpr int RUN = T / 4;                        // 16-byte chunks per slice row of an m- or n-fast tile
-    constexpr int PER = 4 * T / NT;                   // chunks per thread per operand and slice
-    __shared__ __align__(128) float smem[2 * 2 * STAGE];   // [stage][A, B][STAGE]; reused by the epilogue
-    const int tid = threadIdx.y * blockDim.x + threadIdx.x;
-    const int warp = tid / 32, lane = tid % 32;
-    const int wm = warp % 2, wn = warp / 2;
-    const int i0 = blockIdx.y * T, j0 = blockIdx.x * T;
-    const int kBegin = blockIdx.z * kChunk, kEnd = min(kk, kBegin + kChunk);
-    c += blockIdx.z * cSplit;
-
-    auto issue = [&](int stage, int k0) {
-        float* As = smem + stage * 2 * STAGE;
-        float* Bs = As + STAGE;
-#pragma unroll
-        for (int r = 0; r < PER; r++) {               // 4 T chunks of 4 floats per operand, PER per thread
-            int ch = tid + r * NT;
-            if (AM) {                                 // As[p][i], T/4 chunks per p
-                int p = ch / RUN, i = (ch % RUN) * 4;
-                bool ok = i0 + i < m && k0 + p < kEnd;
-                cp_async16(&As[p * LDW + i], ok ? a + (i0 + i) + (long) (k0 + p) * aCs : a, ok);
-            } else {                                  // As[i][p], 4 chunks per i
-                int i = ch / 4, p = (ch % 4) * 4;
-                bool ok = i0 + i < m && k0 + p < kEnd;
-                cp_async16(&As[i * LDK + p], ok ? a + (long) (i0 + i) * aRs + (k0 + p) : a, ok);
-            }
-            if (BNF) {                                // Bs[p][j]
-                int p = ch / RUN, j = (ch % RUN) * 4;
-                bool ok = j0 + j < n && k0 + p < kEnd;
-                cp_async16(&Bs[p * LDW + j], ok ? b + (long) (k0 + p) * bRs + (j0 + j) : b, ok);
-            } else {                                  // Bs[j][p]
-                int j = ch / 4, p = (ch % 4) * 4;
-                bool ok = j0 + j < n && k0 + p < kEnd;
-                cp_async16(&Bs[j * LDK + p], ok ? b + (k0 + p) + (long) (j0 + j) * bCs : b, ok);
-            }
-        }
-    };
-
-    Acc acc[FX][FY];
-    zero(acc);
-    using LayoutA = typename std::conditional<AM, wmma::col_major, wmma::row_major>::type;
-    using LayoutB = typename std::conditional<BNF, wmma::row_major, wmma::col_major>::type;
-    const int slices = kEnd > kBegin ? (kEnd - kBegin + BK - 1) / BK : 0;
-    if (slices > 0) {
-        issue(0, kBegin);
-    }
-    cp_async_commit();
-    for (int t = 0; t < slices; t++) {
-        if (t + 1 < slices) {
-            issue((t + 1) & 1, kBegin + (t + 1) * BK);
-        }
-        cp_async_commit();
-        cp_async_wait_one();                          // slice t has landed (slice t + 1 may be in flight)
-        __syncthreads();
-        const float* As = smem + (t & 1) * 2 * STAGE;
-        const float* Bs = As + STAGE;
-#pragma unroll
-        for (int ks = 0; ks < BK; ks += 8) {
-            wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, LayoutA> fa[FX];
-            wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, LayoutB> fb[FY];
-#pragma unroll
-            for (int x = 0; x < FX; x++) {
-                int i = wm * FX * 16 + x * 16;
-                wmma::load_matrix_sync(fa[x], AM ? As + ks * LDW + i : As + i * LDK + ks, AM ? LDW : LDK);
-                to_tf32(fa[x]);
-            }
-#pragma unroll
-            for (int y = 0; y < FY; y++) {
-                int j = wn * FY * 16 + y * 16;
-                wmma::load_matrix_sync(fb[y], BNF ? Bs + ks * LDW + j : Bs + j * LDK + ks, BNF ? LDW : LDK);
-                to_tf32(fb[y]);
-            }
-#pragma unroll
-            for (int x = 0; x < FX; x++) {
-#pragma unroll
-                for (int y = 0; y < FY; y++) {
-                    wmma::mma_sync(acc[x][y], fa[x], fb[y], acc[x][y]);
-                }
-            }
-        }
-        __syncthreads();                              // the stage is refilled two slices later
-    }
-
-    // the pipeline is drained: the epilogue stages through its memory
-    store_tile(acc, smem + warp * 256, lane, i0, j0, wm, wn, m, n, c, cRs, cCs, (float) alpha, (float) beta);
-}
-}  // namespace gs_tc_gemm
-
-#define GS_TC_ASYNC(NAME, AM, BNF, T, W)                                                                           \
-    extern "C" __global__ void __launch_bounds__(32 * W)                                                           \
-    NAME(int m, int n, int kk, int kChunk, const float* __restrict__ a, long aRs, long aCs,                        \
-         const float* __restrict__ b, long bRs, long bCs, double alpha, double beta, float* __restrict__ c,        \
-         long cRs, long cCs, long cSplit) {                                                                        \
-        gs_tc_gemm::tc_async<AM, BNF, T, W>(m, n, kk, kChunk, a, aRs, aCs, b, bRs, bCs, alpha, beta, c, cRs, cCs,  \
-                                            cSplit);                                                               \
-    }
-GS_TC_ASYNC(tc_gemm_tf32_async_mn, true, true, 128, 8)
-GS_TC_ASYNC(tc_gemm_tf32_async_mk, true, false, 128, 8)
-GS_TC_ASYNC(tc_gemm_tf32_async_kn, false, true, 128, 8)
-GS_TC_ASYNC(tc_gemm_tf32_async_kk, false, false, 128, 8)
-#undef GS_TC_ASYNC
-
-// ---------------------------------------------------------------------------------------------------------------
-// tc_gemm_tf32_mma_<A><B>: the cp.async GEMM written against the tensor cores' own instruction instead of wmma:
-// mma.sync m16n8k8 (TF32 inputs rounded to nearest by cvt.rna.tf32.f32 as each fragment is loaded, fp32
-// accumulation), 32-deep slices, three slices in flight (multistage cp.async: one __syncthreads per slice), and
-// shared-memory rows padded so that every fragment load is free of bank conflicts (m- or n-fast rows of T + 8 floats:
-// lanes hit banks 8t + g; k-fast rows of 36: banks 4g + t). The accumulators go straight from registers to C (no
-// staging tile). Same operand conditions, arguments and grid as tc_gemm_tf32_async_<A><B>; the block's dynamic
-// shared memory (3 slices of A and B, MMA_SMEM_BYTES) is set by the host, which raises the kernel's limit above 48 KB.
-// <W> = 8: 8 warps of 64 x 32 per 128 x 128 tile (the default); 4: 4 warps of 64 x 64.
-namespace gs_tc_gemm {
-constexpr int MMA_T = 128, MMA_BK = 32, MMA_STAGES = 3;
-constexpr int MMA_LDW = MMA_T + 8;                    // m- or n-fast rows
-constexpr int MMA_LDK = MMA_BK + 4;                   // k-fast rows
-constexpr int MMA_OPER = MMA_BK * MMA_LDW > MMA_T * MMA_LDK ? MMA_BK * MMA_LDW : MMA_T * MMA_LDK;
-constexpr int MMA_SMEM_BYTES = MMA_STAGES * 2 * MMA_OPER * 4;
-static_assert(MMA_SMEM_BYTES == 110592, "the host's TensorCoreGemm.MMA_SMEM_BYTES");
 
 __device__ __forceinline__ unsigned tf32_bits(float x) {
     unsigned r;
@@ -354,14 +225,14 @@ __device__ __forceinline__ void cp_async_wait() {
  * of an O(k) level: Y is channels x batch*k), uk in {1, 2, 4, 8} so that a unit lies in one n8 tile: its squares are
  * summed over the lanes that hold it (shuffles), q and h in double as in norm_act_fwd.
  */
-template <bool AM, bool BNF, int W, bool ACT>
+template <bool AM, bool BNF, bool ACT>
 __device__ __forceinline__ void tc_mma(int m, int n, int kk, int kChunk, const float* __restrict__ a, long aRs,
                                        long aCs, const float* __restrict__ b, long bRs, long bCs, double alpha,
                                        double beta, float* __restrict__ c, long cRs, long cCs, long cSplit,
                                        float* __restrict__ z, int uk, int profile, double ca, double cb) {
     constexpr int T = MMA_T, BK = MMA_BK, S = MMA_STAGES, LDW = MMA_LDW, LDK = MMA_LDK;
-    constexpr int NT = 32 * W;                        // threads
-    constexpr int WN = 2 * T / W;                     // warp columns: 32 (W = 8) or 64 (W = 4); warp rows 64
+    constexpr int W = 8, NT = 32 * W;                 // warps, threads
+    constexpr int WN = 2 * T / W;                     // warp columns (32); warp rows 64
     constexpr int FX = 4, FY = WN / 8;                // m16 and n8 tiles per warp
     constexpr int PER = T * BK / 4 / NT;              // 16-byte chunks per thread per operand and slice
     extern __shared__ __align__(128) float smem[];   // [stage][A, B][MMA_OPER]
@@ -497,31 +368,27 @@ __device__ __forceinline__ void tc_mma(int m, int n, int kk, int kChunk, const f
 }
 }  // namespace gs_tc_gemm
 
-#define GS_TC_MMA(NAME, AM, BNF, W, MINB)                                                                          \
-    extern "C" __global__ void __launch_bounds__(32 * W, MINB)                                                     \
+#define GS_TC_MMA(NAME, AM, BNF)                                                                                   \
+    extern "C" __global__ void __launch_bounds__(256, 2)                                                           \
     NAME(int m, int n, int kk, int kChunk, const float* __restrict__ a, long aRs, long aCs,                        \
          const float* __restrict__ b, long bRs, long bCs, double alpha, double beta, float* __restrict__ c,        \
          long cRs, long cCs, long cSplit) {                                                                        \
-        gs_tc_gemm::tc_mma<AM, BNF, W, false>(m, n, kk, kChunk, a, aRs, aCs, b, bRs, bCs, alpha, beta, \
+        gs_tc_gemm::tc_mma<AM, BNF, false>(m, n, kk, kChunk, a, aRs, aCs, b, bRs, bCs, alpha, beta, \
                                               c, cRs, cCs, cSplit, nullptr, 1, 0, 0.0, 0.0);                       \
     }
-GS_TC_MMA(tc_gemm_tf32_mma_mn, true, true, 8, 2)
-GS_TC_MMA(tc_gemm_tf32_mma_mk, true, false, 8, 2)
-GS_TC_MMA(tc_gemm_tf32_mma_kn, false, true, 8, 2)
-GS_TC_MMA(tc_gemm_tf32_mma_kk, false, false, 8, 2)
-GS_TC_MMA(tc_gemm_tf32_mma_mn_w4, true, true, 4, 1)
-GS_TC_MMA(tc_gemm_tf32_mma_mk_w4, true, false, 4, 1)
-GS_TC_MMA(tc_gemm_tf32_mma_kn_w4, false, true, 4, 1)
-GS_TC_MMA(tc_gemm_tf32_mma_kk_w4, false, false, 4, 1)
+GS_TC_MMA(tc_gemm_tf32_mma_mn, true, true)
+GS_TC_MMA(tc_gemm_tf32_mma_mk, true, false)
+GS_TC_MMA(tc_gemm_tf32_mma_kn, false, true)
+GS_TC_MMA(tc_gemm_tf32_mma_kk, false, false)
 // tc_gemm_tf32_mma_act_<A><B>: the fused equivariant layer's forward, Y = op(A) op(B) and Z = h(|y|^2) y per unit of
 // uk columns (cRs 1, ld cCs for both; alpha 1, beta 0, kChunk = kk); CPU twin: CpuEquivLinear.gemm, then
-// CpuNormAct.forward. One warp layout (8 warps of 64 x 32).
+// CpuNormAct.forward (FusedLayerParityTest).
 #define GS_TC_MMA_ACT(NAME, AM, BNF)                                                                               \
     extern "C" __global__ void __launch_bounds__(256, 2)                                                           \
     NAME(int m, int n, int kk, const float* __restrict__ a, long aRs, long aCs, const float* __restrict__ b,       \
          long bRs, long bCs, float* __restrict__ y, long ldy, float* __restrict__ z, int uk, int profile,          \
          double ca, double cb) {                                                                                   \
-        gs_tc_gemm::tc_mma<AM, BNF, 8, true>(m, n, kk, kk, a, aRs, aCs, b, bRs, bCs, 1.0, 0.0, y, 1, ldy, 0, z, uk, \
+        gs_tc_gemm::tc_mma<AM, BNF, true>(m, n, kk, kk, a, aRs, aCs, b, bRs, bCs, 1.0, 0.0, y, 1, ldy, 0, z, uk, \
                                              profile, ca, cb);                                                     \
     }
 GS_TC_MMA_ACT(tc_gemm_tf32_mma_act_mn, true, true)

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  *   <li>The GEMM alone ({@link EquivLinearBench} JSON results): microseconds per call, TFLOP/s (2 m n kk flops) and
  *       the fraction of {@code PEAK_TFLOPS} (the TF32 dense tensor-core peak of the device, a number the caller
  *       states); the backend label names the tensor-core kernel when the JSON's JVM arguments chose one
- *       ({@code -Dgoldstone.tc.kernel=async|sync|wide|mma|mma-wide}).</li>
+ *       ({@code -Dgoldstone.tc.kernel=...}, see {@link #kernelLabel}).</li>
  *   <li>The training step and the HVP ({@link TrainStepBench}) read from the JMH console log, because a run cut
  *       short by its time limit leaves its JSON empty: per configuration the measured iterations as printed and
  *       their mean; next to them the PyTorch figures of the same run ({@code pytorch <net> <width> <mode> <ms>
@@ -113,8 +113,11 @@ public final class GpuSpeedReport {
             }
             Run hvp = null;
             for (Run r : runs) {
-                if (r.method().equals("hvp") && r.backend().equals(step.backend()) && r.net().equals(step.net())
-                        && r.width() == step.width()) {
+                // the HVP is never a graph: a graph step row takes the HVP of its backend (an HVP / step ratio
+                // against the faster step); an exact label match wins
+                boolean same = r.backend().equals(step.backend());
+                if (r.method().equals("hvp") && (same || (r.backend() + " (graph)").equals(step.backend()))
+                        && r.net().equals(step.net()) && r.width() == step.width() && (hvp == null || same)) {
                     hvp = r;
                 }
             }
@@ -194,9 +197,9 @@ public final class GpuSpeedReport {
     }
 
     /**
-     * " (&lt;kernel&gt; kernel)" when JVM arguments chose the engine's tensor-core kernel (the caller asks only for a
-     * "+tf32" backend) ({@code -Dgoldstone.tc.kernel=...}:
-     * async = cp.async wmma, sync = register-staged wmma, wide, mma, mma-wide), else "".
+     * " (&lt;kernel&gt; kernel)" when JVM arguments chose the engine's tensor-core kernel ({@code -Dgoldstone.tc.kernel=
+     * mma|sync}; the caller asks only for a "+tf32" backend), else "". Older runs' logs name kernels since removed:
+     * async (the wmma cp.async kernel, printed "cp.async"), wide, mma-wide.
      */
     static String kernelLabel(String jvmArgs) {
         Matcher m = KERNEL.matcher(jvmArgs);

@@ -75,16 +75,27 @@ final class TwinCheck {
      * Returns the two errors as one line for the log; throws with the worst element otherwise.
      */
     static String requireClose(String what, double[] ref, double[] got, double rtol) {
-        if (ref.length != got.length) {
-            throw new IllegalStateException(what + ": expected " + ref.length + " elements, found " + got.length);
+        return requireClose(what, ref, got, ref, rtol);
+    }
+
+    /**
+     * As {@link #requireClose(String, double[], double[], double)}, with the errors measured against the norms of
+     * {@code scale} instead of those of {@code ref}: for a map with Jacobian norm at most 1 applied after the checked
+     * computation (the norm nonlinearity after a GEMM: |dz| <= |dy| per unit), whose output errors are those of its
+     * input, {@code scale} is that input.
+     */
+    static String requireClose(String what, double[] ref, double[] got, double[] scale, double rtol) {
+        if (ref.length != got.length || scale.length != ref.length) {
+            throw new IllegalStateException(what + ": expected " + ref.length + " elements, found " + got.length
+                    + " (scale " + scale.length + ")");
         }
         double diff = 0, norm = 0, maxRef = 0, maxErr = -1;
         int worst = -1;
         for (int i = 0; i < ref.length; i++) {
             double e = Math.abs(got[i] - ref[i]);
             diff += e * e;
-            norm += ref[i] * ref[i];
-            maxRef = Math.max(maxRef, Math.abs(ref[i]));
+            norm += scale[i] * scale[i];
+            maxRef = Math.max(maxRef, Math.abs(scale[i]));
             if (!(e <= maxErr)) {                                 // a NaN error is the worst there is
                 maxErr = Double.isNaN(e) ? Double.POSITIVE_INFINITY : e;
                 worst = i;

@@ -15,7 +15,7 @@ public interface EquivLinearOps {
      * The fused equivariant layer's forward (SCIENCE a.2, a.3): {@code Y = A B} (A m x kk, B kk x n, no transposes)
      * and {@code Z = h(|y|^2) y} per unit, where a unit is {@code k} consecutive columns of one row of Y (the unit
      * layout of an O(k) level with m channels and n = batch*k), in one pass over Y, when this backend has a kernel
-     * for it ({@code --gemm tf32} with {@code -Dgoldstone.tc.kernel=mma}, fp32, k in {1, 2, 4, 8}); otherwise it
+     * for it ({@code --gemm tf32}, fp32, k in {1, 2, 4, 8}); otherwise it
      * writes nothing and returns false, and the caller runs {@link #gemm} and {@code NormActOps.forward}, the
      * fused kernel's CPU twin. A, B: read. Y, Z: modified (distinct from A, B and each other).
      */

@@ -27,11 +27,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The fused equivariant layer ({@code EquivLinearOps.gemmNormAct}: Y = W Z and Z' = h(|y|^2) y in one kernel,
  * {@code tc_gemm_tf32_mma_act_*}) against its CPU twin, the GEMM followed by the norm nonlinearity
- * ({@code CpuEquivLinear.gemm}, {@code CpuNormAct.forward}). The fused kernel exists on "cuda+tf32" with
- * {@code -Dgoldstone.tc.kernel=mma}; without that option the GPU cases are skipped, as they are without a GPU.
+ * ({@code CpuEquivLinear.gemm}, {@code CpuNormAct.forward}). The fused kernel exists on "cuda+tf32" unless
+ * {@code -Dgoldstone.tc.kernel=sync}; with that option the GPU cases are skipped, as they are without a GPU.
  */
 class FusedLayerParityTest {
-    private static final boolean MMA = System.getProperty("goldstone.tc.kernel", "async").startsWith("mma");
+    private static final boolean MMA = !"sync".equals(System.getProperty("goldstone.tc.kernel", "mma"));
 
     /**
      * (m channels, batch, kk input channels, k): units of 1, 2, 4 and 8 columns; extents that are not multiples of
@@ -53,7 +53,7 @@ class FusedLayerParityTest {
     @ParameterizedTest(name = "m={0} batch={1} kk={2} k={3} {4}")
     @MethodSource("shapes")
     void fusedLayerMatchesGemmThenNormAct(int m, int batch, int kk, int k, RadialProfile profile) {
-        assumeTrue(MMA, "the fused kernel runs with -Dgoldstone.tc.kernel=mma");
+        assumeTrue(MMA, "no fused kernel with -Dgoldstone.tc.kernel=sync");
         Backend gpu = Parity.backend("cuda+tf32");
         Backend cpu = Parity.cpu();
         Radial radial = Radial.of(profile);
@@ -81,7 +81,7 @@ class FusedLayerParityTest {
     @Tag("cuda")
     @Test
     void splitProblemsAndOddUnitsFallBackWritingNothing() {
-        assumeTrue(MMA, "the fused kernel runs with -Dgoldstone.tc.kernel=mma");
+        assumeTrue(MMA, "no fused kernel with -Dgoldstone.tc.kernel=sync");
         Backend gpu = Parity.backend("cuda+tf32");
         Radial radial = Radial.of(RadialProfile.ALG);
         SplittableRandom rng = new SplittableRandom(5);

@@ -8,8 +8,8 @@ import org.goldstone.tensor.DType;
 
 /**
  * The engine's own tensor-core GEMM ({@code --gemm tf32}, backend "cuda+tf32"): fp32 storage, TF32 inputs, fp32
- * accumulation, kernel {@code tc_gemm_tf32} of {@code kernels/cuda/tc_gemm.cu} (128 x 128 tiles, wmma m16n16k8),
- * split along K into a pooled workspace when the C tiles alone cannot fill the device (the weight gradient: m x n
+ * accumulation, kernels of {@code kernels/cuda/tc_gemm.cu} (128 x 128 tiles: mma.sync {@code tc_gemm_tf32_mma_*} for
+ * aligned operands, register-staged wmma {@code tc_gemm_tf32} for the rest), split along K into a pooled workspace when the C tiles alone cannot fill the device (the weight gradient: m x n
  * small, K = batch), the slices then summed in order by {@code tc_gemm_reduce} (deterministic, no atomics).
  * Only fp32 GEMMs run here; fp64 stays on the exact SIMT kernels of {@code equiv_linear}. Needs compute capability
  * 8.0 or newer (the fatbin carries sm_80 and sm_90 code and compute_90 PTX).
@@ -21,18 +21,16 @@ final class TensorCoreGemm extends RealGemmProvider {
      * ({@code -Dgoldstone.tc.kernel=...}); the register-staged {@code tc_gemm_tf32} serves the other operands in any
      * case.
      * <ul>
-     *   <li>{@code async} (default): wmma with double-buffered cp.async copies (on the H200 209 us against 254 us
-     *       for a 1024 x 4096 x 1024 GEMM; the equiv_linear parity suite passed with it);</li>
-     *   <li>{@code sync}: the register-staged kernel for every operand;</li>
-     *   <li>{@code mma}: mma.sync m16n8k8 with three 32-deep slices in flight and conflict-free fragment loads
-     *       ({@code tc_gemm_tf32_mma_*}, 108 KB of dynamic shared memory per block, two blocks per SM);</li>
-     *   <li>{@code mma-wide}: the same with 4 warps of 64 x 64.</li>
+     *   <li>{@code mma} (default): mma.sync m16n8k8 with three 32-deep cp.async slices in flight and conflict-free
+     *       fragment loads ({@code tc_gemm_tf32_mma_*}, 108 KB of dynamic shared memory per block, two blocks per
+     *       SM), and the fused O(k) layer forward ({@link #gemmNormAct}). On the H100 122 us for a 1024 x 4096 x
+     *       1024 GEMM, against 210 us for the wmma cp.async kernel it replaced; every parity suite passed with it
+     *       (benchmarks/gpu/results-2026-11-26/speed-run3-*).</li>
+     *   <li>{@code sync}: the register-staged wmma kernel for every operand, and no fused layer.</li>
      * </ul>
      */
-    static final String KERNEL = System.getProperty("goldstone.tc.kernel", "async");
-    static final boolean ASYNC = !"sync".equals(KERNEL);
-    static final boolean WIDE = "mma-wide".equals(KERNEL);
-    static final boolean MMA = KERNEL.startsWith("mma");
+    static final String KERNEL = System.getProperty("goldstone.tc.kernel", "mma");
+    static final boolean MMA = !"sync".equals(KERNEL);
     /** The mma kernels' dynamic shared memory: 3 slices of A and B, 32 x 136 or 128 x 36 floats each (tc_gemm.cu). */
     static final int MMA_SMEM_BYTES = 110592;
     /** The mma kernels' slice depth: split-K chunks are multiples of it. */
@@ -62,19 +60,19 @@ final class TensorCoreGemm extends RealGemmProvider {
     }
 
     /**
-     * The cp.async variant for these operands ({@code tc_gemm_tf32_async_<A><B>}), or null when a 16-byte chunk
+     * The mma kernel for these operands ({@code tc_gemm_tf32_mma_<A><B>}), or null when a 16-byte chunk
      * along an operand's unit-stride dimension could be misaligned or straddle its end: the extent along it, the
      * other stride and the element offsets (view plus argument) must all be multiples of 4 floats.
      */
-    static String asyncKernel(boolean transA, boolean transB, int m, int n, int kk, DeviceBuffer a, long aOff,
-                              int lda, DeviceBuffer b, long bOff, int ldb) {
+    static String mmaKernel(boolean transA, boolean transB, int m, int n, int kk, DeviceBuffer a, long aOff,
+                            int lda, DeviceBuffer b, long bOff, int ldb) {
         long aAt = ((PooledBuffer<?>) a).offset() + aOff, bAt = ((PooledBuffer<?>) b).offset() + bOff;
         boolean ok = aAt % 4 == 0 && bAt % 4 == 0 && lda % 4 == 0 && ldb % 4 == 0 && kk % 4 == 0
                 && (transA || m % 4 == 0) && (!transB || n % 4 == 0);
         if (!ok) {
             return null;
         }
-        return (MMA ? "tc_gemm_tf32_mma_" : "tc_gemm_tf32_async_") + (transA ? "k" : "m") + (transB ? "n" : "k");
+        return "tc_gemm_tf32_mma_" + (transA ? "k" : "m") + (transB ? "n" : "k");
     }
 
     private DeviceBuffer workspace(long elements) {
@@ -89,15 +87,15 @@ final class TensorCoreGemm extends RealGemmProvider {
     }
 
     /**
-     * The fused forward of an O(k) layer ({@code tc_gemm_tf32_mma_act_*}): only with the mma kernels
-     * ({@code -Dgoldstone.tc.kernel=mma}), fp32, units of 1, 2, 4 or 8 columns (one n8 tile holds a unit), aligned
+     * The fused forward of an O(k) layer ({@code tc_gemm_tf32_mma_act_*}): with the mma kernels (not with
+     * {@code -Dgoldstone.tc.kernel=sync}), fp32, units of 1, 2, 4 or 8 columns (one n8 tile holds a unit), aligned
      * operands and no split along K (the forward's C tiles fill the device); false otherwise.
      */
     @Override
     public boolean gemmNormAct(DType dt, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b, DeviceBuffer y,
                                DeviceBuffer z, Radial radial, int k) {
         String kernel = MMA && dt == DType.F32 && (k == 1 || k == 2 || k == 4 || k == 8)
-                ? asyncKernel(false, false, m, n, kk, a, 0, m, b, 0, kk) : null;
+                ? mmaKernel(false, false, m, n, kk, a, 0, m, b, 0, kk) : null;
         if (kernel == null || splits(tiles(m, n, TILE), kk, be.multiprocessors()) > 1) {
             return false;
         }
@@ -118,7 +116,7 @@ final class TensorCoreGemm extends RealGemmProvider {
                 .i(radial.profile().ordinal())         // int profile
                 .d(radial.a())                         // double ca
                 .d(radial.b())                         // double cb
-                .blocks2((n + TILE - 1) / TILE, (m + TILE - 1) / TILE, 2 * TILE)
+                .blocks2((n + TILE - 1) / TILE, (m + TILE - 1) / TILE, THREADS)
                 .shared(MMA_SMEM_BYTES)
                 .run();
         return true;
@@ -145,12 +143,8 @@ final class TensorCoreGemm extends RealGemmProvider {
         if (m == 0 || n == 0) {
             return;
         }
-        String kernel = ASYNC ? asyncKernel(transA, transB, m, n, kk, a, aOff, lda, b, bOff, ldb) : null;
-        int threads = 2 * TILE, depth = kernel != null && MMA ? MMA_DEPTH : DEPTH;
-        if (kernel != null && WIDE) {
-            kernel += "_w4";                               // 4 warps of 64 x 64
-            threads = TILE;
-        }
+        String kernel = MMA ? mmaKernel(transA, transB, m, n, kk, a, aOff, lda, b, bOff, ldb) : null;
+        int depth = kernel != null ? MMA_DEPTH : DEPTH;
         int splits = splits(tiles(m, n, TILE), kk, be.multiprocessors());
         int chunk = ((kk + splits - 1) / splits + depth - 1) / depth * depth;
         splits = chunk == 0 ? 1 : (kk + chunk - 1) / chunk;
@@ -172,9 +166,9 @@ final class TensorCoreGemm extends RealGemmProvider {
                 .l(1)                                  // long cRs
                 .l(splits > 1 ? m : ldc)               // long cCs
                 .l((long) m * n)                       // long cSplit: partial z at c + z*cSplit
-                .blocks2((n + TILE - 1) / TILE, (m + TILE - 1) / TILE, threads)
+                .blocks2((n + TILE - 1) / TILE, (m + TILE - 1) / TILE, THREADS)
                 .gridZ(splits)
-                .shared(kernel != null && MMA ? MMA_SMEM_BYTES : 0)
+                .shared(kernel != null ? MMA_SMEM_BYTES : 0)
                 .run();
         if (splits > 1) {
             be.kernel("tc_gemm_reduce")
