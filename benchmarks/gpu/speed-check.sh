@@ -9,7 +9,7 @@
 #   jmh.txt      JMH: the GEMM alone per provider (1024 x 4096 x 1024, fp32 storage) and the O(4) layer (GEMM + norm
 #                nonlinearity: fused on cuda+tf32); the training step (depth 100, batch 1024, widths 256 and 1024,
 #                O(4) and U(1)) replayed as a CUDA graph with cuBLAS TF32 and with the engine's kernels, with bf16
-#                inputs at width 1024, and once without a graph (O(4) width 256); the HVP at width 1024
+#                inputs at width 1024, and once without a graph (O(4) width 256); the HVP at width 1024 as a graph
 #                (jmh-all.json: the raw results of every JMH run, merged)
 #   pytorch.txt  the PyTorch reference of the same networks in the same run (benchmarks/pytorch/gpu_step.py), TF32
 #                (eager, reduce-overhead, HVP) and bf16 autocast at width 1024 (eager, reduce-overhead)
@@ -94,8 +94,8 @@ part step && {
   step "JMH: training step without a graph (cuBLAS TF32, O(4) width 256; the loss read one step late)"
   jmh 20 jmh-step-eager.json "" 'TrainStepBench\.step$' -p 'net=O(4)' -p width=256 -p batch=1024 \
       -p 'backend=cuda+cublas-tf32' -wi 1 -w 1 -i 2 -r 1
-  step "JMH: HVP, depth 100, batch 1024, width 1024"
-  jmh 90 jmh-hvp.json "" 'TrainStepBench\.hvp$' -p 'net=O(4),U(1)' -p width=1024 \
+  step "JMH: HVP, depth 100, batch 1024, width 1024, replayed as a CUDA graph"
+  jmh 90 jmh-hvp.json "$G" 'TrainStepBench\.hvp$' -p 'net=O(4),U(1)' -p width=1024 -p graph=true \
       -p batch=1024 -p 'backend=cuda+cublas-tf32,cuda+tf32' -wi 1 -w 1 -i 2 -r 1
 } >> "$OUT/jmh.txt" 2>&1
 part step && grep -E '^=== |^TrainStepBench|jmh exit|Exception' "$OUT/jmh.txt" | tail -16

@@ -100,7 +100,8 @@ public class TrainStepBench {
     /**
      * "true": {@link #step} replays forward, loss and backward recorded once ({@code Backend.record}: a CUDA graph
      * with {@code -Dgoldstone.cuda.graphs=true}, else the same work run eagerly), then queues the update, and
-     * waits on the previous step's fence instead of reading a loss.
+     * waits on the previous step's fence instead of reading a loss; {@link #hvp} replays the recorded product the
+     * same way.
      */
     @Param("false") public boolean graph;
 
@@ -114,7 +115,7 @@ public class TrainStepBench {
     /** The previous step's (deferred) loss, read by the next {@link #step}. */
     private LossOps.Value lastLoss;
     /** With {@link #graph}: the recorded forward, loss and backward, and the previous step's fence. */
-    private Replay recorded;
+    private Replay recorded, recordedHvp;
     private Runnable lastFence;
 
     @Setup(Level.Trial)
@@ -160,6 +161,8 @@ public class TrainStepBench {
         if (graph) {
             recorded = device.record(() -> network.lossAndGradient(ws, params, grad, loss, batch));
             System.out.println("# step recorded: " + recorded.how());
+            recordedHvp = device.record(() -> network.hessianVector(ws, params, direction, null, hv, loss, batch));
+            System.out.println("# hvp recorded: " + recordedHvp.how());
         }
     }
 
@@ -287,11 +290,7 @@ public class TrainStepBench {
         if (recorded != null) {
             recorded.run();
             optimizer.update(params, grad);
-            Runnable fence = device.fence();
-            if (lastFence != null) {
-                lastFence.run();                       // at most one step in flight
-            }
-            lastFence = fence;
+            oneInFlight();
             return optimizer.step();
         }
         LossOps.Value v = network.lossAndGradient(ws, params, grad, loss, batch);
@@ -307,7 +306,21 @@ public class TrainStepBench {
      */
     @Benchmark
     public double hvp() {
+        if (recordedHvp != null) {
+            recordedHvp.run();
+            oneInFlight();
+            return 0;
+        }
         return network.hessianVector(ws, params, direction, null, hv, loss, batch).sum();
+    }
+
+    /** Fences the work queued so far and waits on the previous call's fence: at most one call in flight. */
+    private void oneInFlight() {
+        Runnable fence = device.fence();
+        if (lastFence != null) {
+            lastFence.run();
+        }
+        lastFence = fence;
     }
 
     /**
@@ -337,6 +350,7 @@ public class TrainStepBench {
         }
         if (recorded != null) {
             recorded.close();
+            recordedHvp.close();
         }
         device.close();
     }

@@ -13,6 +13,8 @@ public interface LossOps {
      */
     final class Value {
         private java.util.function.Supplier<Value> pending;
+        /** The deferred read, kept after it ran (see {@link #again}); null for a value known from the start. */
+        private final java.util.function.Supplier<Value> read;
         private double sum;
         private long correct;
 
@@ -20,6 +22,7 @@ public interface LossOps {
             this.sum = sum;
             this.correct = correct;
             this.pending = pending;
+            this.read = pending;
         }
 
         /** A value known now. */
@@ -30,6 +33,15 @@ public interface LossOps {
         /** A value {@code read} produces when first asked for (once). */
         public static Value deferred(java.util.function.Supplier<Value> read) {
             return new Value(Double.NaN, 0, read);
+        }
+
+        /**
+         * A deferred value that reads this one's device result again, for work recorded once and replayed
+         * ({@code Backend.record}): a replayed CUDA graph rewrites the buffer the captured loss launch read, while
+         * the Java code that made this value does not run again. A value known from the start is returned as is.
+         */
+        public Value again() {
+            return read == null ? this : deferred(read);
         }
 
         /** Whether the value has been read (or was known from the start). */

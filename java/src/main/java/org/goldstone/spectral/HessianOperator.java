@@ -6,6 +6,7 @@ import org.goldstone.GoldstoneException;
 import org.goldstone.backend.Backend;
 import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.LossOps;
+import org.goldstone.backend.Replay;
 import org.goldstone.data.Dataset;
 import org.goldstone.loss.Loss;
 import org.goldstone.net.FeedForwardNet;
@@ -43,6 +44,11 @@ public final class HessianOperator implements DeviceOperator {
     private double[] part;
     /** fp64 device copy of one batch's product for {@link #applyOnDevice} (hvBuf itself for fp64). */
     private DeviceBuffer hv64;
+    /**
+     * With one batch, {@link #applyOnDevice}'s product (vBuf to hvBuf) recorded once ({@code Backend.record}: a CUDA
+     * graph with {@code -Dgoldstone.cuda.graphs=true}) and replayed on every apply; the batch is loaded once.
+     */
+    private Replay oneBatch;
 
     private HessianOperator(FeedForwardNet net, double[] theta, Loss loss, Dataset data, int[] order, int batchSize,
                             Backend be, DType dtype, double weightDecay, Kind kind) {
@@ -237,15 +243,23 @@ public final class HessianOperator implements DeviceOperator {
             hv64 = dtype == DType.F64 ? hvBuf : be.allocate(DType.F64, theta.length);
         }
         int n = order.length;
-        for (int from = 0; from < n; from += batchSize) {
+        if (n <= batchSize) {
+            if (oneBatch == null) {
+                data.gather(order, 0, n, xb, yb);
+                ws.load(xb, yb, n);                              // stays: the host path reloads the same batch
+                oneBatch = be.record(() -> product(n));
+            }
+            oneBatch.run();
+            if (hv64 != hvBuf) {
+                be.reduce().copy(hvBuf, hv64);
+            }
+            be.reduce().axpyInPlace(1.0, hv64, out);
+        }
+        for (int from = 0; n > batchSize && from < n; from += batchSize) {
             int to = Math.min(n, from + batchSize), b = to - from;
             data.gather(order, from, to, xb, yb);
             ws.load(xb, yb, b);
-            if (kind == Kind.HESSIAN) {
-                net.hessianVector(ws, params, vBuf, null, hvBuf, loss, b);
-            } else {
-                net.gaussNewtonVector(ws, params, vBuf, hvBuf, loss, b);
-            }
+            product(b);
             if (hv64 != hvBuf) {
                 be.reduce().copy(hvBuf, hv64);
             }
@@ -258,6 +272,15 @@ public final class HessianOperator implements DeviceOperator {
                     + net.layers().get(net.layerOf(bad)).name() + ")");
         }
         products++;
+    }
+
+    /** The product of the loaded batch of b samples along vBuf, into hvBuf (device work only). */
+    private void product(int b) {
+        if (kind == Kind.HESSIAN) {
+            net.hessianVector(ws, params, vBuf, null, hvBuf, loss, b);
+        } else {
+            net.gaussNewtonVector(ws, params, vBuf, hvBuf, loss, b);
+        }
     }
 
     /** The operator's action on each of several vectors (one row per vector). */

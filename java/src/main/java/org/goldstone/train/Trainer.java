@@ -14,6 +14,7 @@ import org.goldstone.NonFiniteException;
 import org.goldstone.backend.Backend;
 import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.LossOps;
+import org.goldstone.backend.Replay;
 import org.goldstone.data.Batches;
 import org.goldstone.data.Dataset;
 import org.goldstone.data.Split;
@@ -66,6 +67,15 @@ public final class Trainer {
     private final CheckpointStore store;
     private Checkpoint.Position position;
     private final boolean resumed;
+
+    /**
+     * Forward, loss and backward of a full batch in {@code ws}, recorded once per run ({@code Backend.record}: a CUDA
+     * graph with {@code -Dgoldstone.cuda.graphs=true}, else the same calls each time) and replayed each step; the
+     * loss it last produced is read with {@link LossOps.Value#again}.
+     */
+    private Replay fullStep;
+    private FeedForwardNet.Workspace fullStepWorkspace;
+    private final LossOps.Value[] fullStepLoss = new LossOps.Value[1];
 
     private Trainer(TrainConfig cfg, Split data, Backend be, Path runDir, Optional<Path> resumeFrom) {
         this.cfg = cfg;
@@ -225,6 +235,8 @@ public final class Trainer {
                     }
                 }
             }
+        } finally {
+            closeFullStep();
         }
         List<Path> plots;
         try {
@@ -253,10 +265,32 @@ public final class Trainer {
         return row;
     }
 
+    /** Forward, loss and backward on the loaded batch of n samples: replayed for a full batch. */
+    private LossOps.Value lossAndGradient(FeedForwardNet.Workspace ws, int n) {
+        if (n != cfg.batch()) {
+            return net.lossAndGradient(ws, params, grad, loss, n);
+        }
+        if (fullStep == null || fullStepWorkspace != ws) {
+            closeFullStep();
+            fullStep = be.record(() -> fullStepLoss[0] = net.lossAndGradient(ws, params, grad, loss, n));
+            fullStepWorkspace = ws;
+        }
+        fullStep.run();
+        return fullStepLoss[0].again();
+    }
+
+    private void closeFullStep() {
+        if (fullStep != null) {
+            fullStep.close();
+            fullStep = null;
+            fullStepWorkspace = null;
+        }
+    }
+
     /** One update on the loaded batch of n samples. */
     private StepInfo step(FeedForwardNet.Workspace ws, int n, int epoch) {
         long step = position.step();
-        LossOps.Value v = net.lossAndGradient(ws, params, grad, loss, n);
+        LossOps.Value v = lossAndGradient(ws, n);
         double mean = v.sum() / n;
         if (!Double.isFinite(mean)) {
             throw new NonFiniteException(step, firstNonFiniteLevel(ws, n), "loss " + mean);
