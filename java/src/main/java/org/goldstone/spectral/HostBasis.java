@@ -34,8 +34,19 @@ abstract sealed class HostBasis permits HostBasis.F64, HostBasis.F32 {
 
     /** out[k] += q_k[from..to) . w[from..to) for k &lt; count, and out[count] += |w[from..to)|^2. */
     final void dots(double[] w, int count, int from, int to, double[] out) {
+        dots(w, count, -1, from, to, out);
+    }
+
+    /**
+     * As {@link #dots(double[], int, int, int, double[])}, and with {@code last >= 0} also
+     * out[count + 1 + k] += q_k[from..to) . q_last[from..to) for k &lt; count (a Gram column; out then has 2 count + 1
+     * entries): per cache block, after the dots with w, q_last's block is widened to fp64 and dotted with the same
+     * rows, which are still in the cache, so the basis is read from memory once.
+     */
+    final void dots(double[] w, int count, int last, int from, int to, double[] out) {
         DoubleVector sq = DoubleVector.zero(D);
         double tail = 0;
+        double[] y = last >= 0 ? new double[BLOCK] : null;
         for (int b = from; b < to; b += BLOCK) {
             int e = Math.min(to, b + BLOCK), vecEnd = b + (e - b) / L * L;
             for (int i = b; i < vecEnd; i += L) {
@@ -45,42 +56,55 @@ abstract sealed class HostBasis permits HostBasis.F64, HostBasis.F32 {
             for (int i = vecEnd; i < e; i++) {
                 tail += w[i] * w[i];
             }
-            int k = 0;
-            for (; k + 4 <= count; k += 4) {
-                DoubleVector a0 = DoubleVector.zero(D), a1 = a0, a2 = a0, a3 = a0;
-                for (int i = b; i < vecEnd; i += L) {
-                    DoubleVector x = DoubleVector.fromArray(D, w, i);
-                    a0 = lanes(k, i).fma(x, a0);
-                    a1 = lanes(k + 1, i).fma(x, a1);
-                    a2 = lanes(k + 2, i).fma(x, a2);
-                    a3 = lanes(k + 3, i).fma(x, a3);
+            blockDots(w, 0, count, b, e, out, 0);
+            if (last >= 0) {
+                for (int i = b; i < e; i++) {
+                    y[i - b] = at(last, i);
                 }
-                double s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-                double s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
-                for (int i = vecEnd; i < e; i++) {
-                    s0 += at(k, i) * w[i];
-                    s1 += at(k + 1, i) * w[i];
-                    s2 += at(k + 2, i) * w[i];
-                    s3 += at(k + 3, i) * w[i];
-                }
-                out[k] += s0;
-                out[k + 1] += s1;
-                out[k + 2] += s2;
-                out[k + 3] += s3;
-            }
-            for (; k < count; k++) {
-                DoubleVector a0 = DoubleVector.zero(D);
-                for (int i = b; i < vecEnd; i += L) {
-                    a0 = lanes(k, i).fma(DoubleVector.fromArray(D, w, i), a0);
-                }
-                double s0 = a0.reduceLanes(VectorOperators.ADD);
-                for (int i = vecEnd; i < e; i++) {
-                    s0 += at(k, i) * w[i];
-                }
-                out[k] += s0;
+                blockDots(y, b, count, b, e, out, count + 1);
             }
         }
         out[count] += sq.reduceLanes(VectorOperators.ADD) + tail;
+    }
+
+    /** out[at + k] += q_k[b..e) . x[b - xOff .. e - xOff) for k &lt; count: one cache block, four rows at a time. */
+    private void blockDots(double[] x, int xOff, int count, int b, int e, double[] out, int at) {
+        int vecEnd = b + (e - b) / L * L;
+        int k = 0;
+        for (; k + 4 <= count; k += 4) {
+            DoubleVector a0 = DoubleVector.zero(D), a1 = a0, a2 = a0, a3 = a0;
+            for (int i = b; i < vecEnd; i += L) {
+                DoubleVector v = DoubleVector.fromArray(D, x, i - xOff);
+                a0 = lanes(k, i).fma(v, a0);
+                a1 = lanes(k + 1, i).fma(v, a1);
+                a2 = lanes(k + 2, i).fma(v, a2);
+                a3 = lanes(k + 3, i).fma(v, a3);
+            }
+            double s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+            double s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+            for (int i = vecEnd; i < e; i++) {
+                double v = x[i - xOff];
+                s0 += at(k, i) * v;
+                s1 += at(k + 1, i) * v;
+                s2 += at(k + 2, i) * v;
+                s3 += at(k + 3, i) * v;
+            }
+            out[at + k] += s0;
+            out[at + k + 1] += s1;
+            out[at + k + 2] += s2;
+            out[at + k + 3] += s3;
+        }
+        for (; k < count; k++) {
+            DoubleVector a0 = DoubleVector.zero(D);
+            for (int i = b; i < vecEnd; i += L) {
+                a0 = lanes(k, i).fma(DoubleVector.fromArray(D, x, i - xOff), a0);
+            }
+            double s0 = a0.reduceLanes(VectorOperators.ADD);
+            for (int i = vecEnd; i < e; i++) {
+                s0 += at(k, i) * x[i - xOff];
+            }
+            out[at + k] += s0;
+        }
     }
 
     /** w[from..to) -= sum_{k &lt; count} c_k q_k[from..to); returns the sum of squares of the updated entries. */
@@ -162,11 +186,22 @@ abstract sealed class HostBasis permits HostBasis.F64, HostBasis.F32 {
 
         /** Rounds v to fp32 in place and keeps the rounded copy as q_k. */
         void store(int k, double[] v) {
+            store(k, v, 1.0);
+        }
+
+        /** v *= scale, rounded to fp32 in place, and the rounded copy kept as q_k: one sweep over v. */
+        void store(int k, double[] v, double scale) {
             float[] r = q[k] == null || q[k].length != v.length ? new float[v.length] : q[k];
-            for (int i = 0; i < v.length; i++) {       // two plain loops: each one vectorizes
-                r[i] = (float) v[i];
+            DoubleVector s = DoubleVector.broadcast(D, scale);
+            int vecEnd = v.length / L * L;
+            for (int i = 0; i < vecEnd; i += L) {
+                FloatVector f = (FloatVector) DoubleVector.fromArray(D, v, i).mul(s)
+                        .convertShape(VectorOperators.D2F, F, 0);
+                f.intoArray(r, i);
+                ((DoubleVector) f.convertShape(VectorOperators.F2D, D, 0)).intoArray(v, i);
             }
-            for (int i = 0; i < v.length; i++) {
+            for (int i = vecEnd; i < v.length; i++) {
+                r[i] = (float) (v[i] * scale);
                 v[i] = r[i];
             }
             q[k] = r;

@@ -16,10 +16,14 @@ final class HostLanczosSpace implements LanczosSpace<double[]> {
     private final HostBasis.F32 basis32;
     private final HostBasis basis;
     private final ArrayDeque<double[]> free = new ArrayDeque<>();
+    private final int slots;
+    /** The basis's Gram matrix Q^T Q, a column per fused step ({@link #projectStep}); allocated by the first. */
+    private double[][] gram;
 
     /** {@code steps} basis slots (0 when no basis is kept). */
     HostLanczosSpace(SymmetricOperator a, int steps) {
         this.a = a;
+        this.slots = steps;
         if (a.inputPrecision() == DType.F32) {
             this.basis64 = null;
             this.basis32 = new HostBasis.F32(steps);
@@ -80,8 +84,25 @@ final class HostLanczosSpace implements LanczosSpace<double[]> {
     }
 
     @Override
+    public void scaleAndStore(int j, double alpha, double[] w) {
+        if (basis32 != null) {
+            basis32.store(j, w, alpha);                   // one sweep: scale, round to fp32, keep
+        } else {
+            LanczosSpace.super.scaleAndStore(j, alpha, w);
+        }
+    }
+
+    @Override
     public double orthogonalize(double[] w, int count, double before) {
         return Vectors.orthogonalizeInPlace(w, basis, count, before);
+    }
+
+    @Override
+    public double[] projectStep(double[] w, int count) {
+        if (gram == null) {
+            gram = new double[slots][slots];
+        }
+        return Vectors.projectStepInPlace(w, basis, count, gram);
     }
 
     @Override

@@ -12,7 +12,9 @@ import org.goldstone.GoldstoneException;
  * <pre>
  *   v_1 = v / |v| (v Rademacher unless given),  beta_0 = 0
  *   w = A v_j - beta_{j-1} v_{j-1};  alpha_j = w.v_j;  w -= alpha_j v_j
- *   FULL: w -= V_j (V_j^T w), again when that removed more than 30 % of |w| ("twice is enough", DGKS)
+ *   FULL: w -= V_j (V_j^T w), again when that removed more than 30 % of |w| ("twice is enough", DGKS); on the host
+ *         the recurrence and the first pass are one projection of A v_j onto the basis, least squares with the
+ *         basis's Gram matrix (LanczosSpace.projectStep: two sweeps over the basis instead of four)
  *   beta_j = |w|;  breakdown if beta_j &lt;= tol * max_{i&lt;=j}(|alpha_i|, beta_{i-1})
  *   v_{j+1} = w / beta_j, or after a breakdown a Gaussian vector orthogonalized against the basis (beta_j := 0)
  *   T_m = tridiag(beta, alpha, beta) = Q Theta Q^T;  Ritz values theta_i ascending, weights tau_i^2 = Q[0][i]^2
@@ -169,14 +171,20 @@ public final class Lanczos {
         double betaPrev = 0;
         double scale = 0;
         int done = 0;
+        boolean stored = false;                    // v already kept by scaleAndStore
         for (int j = 0; j < m; j++) {              // step j + 1 of d.4
-            if (store) {
+            if (store && !stored) {
                 space.store(j, v);
             }
+            stored = false;
             V w = space.apply(v);
-            // one pass: the three-term recurrence, alpha = w.v and the finiteness check; a second: w -= alpha v with
-            // |w|; the reorthogonalization returns |w| from its update sweep (no separate norm passes)
-            double aj = space.recurrence(w, betaPrev, vPrev != null && betaPrev != 0 ? vPrev : null, v);
+            // FULL on a space with a fused step: two sweeps over the basis do the recurrence and the
+            // reorthogonalization together (LanczosSpace.projectStep); otherwise one pass for the three-term
+            // recurrence, alpha = w.v and the finiteness check, a second for w -= alpha v with |w|, and the
+            // reorthogonalization returns |w| from its update sweep (no separate norm passes)
+            double[] fused = full && (betaPrev != 0 || j == 0) ? space.projectStep(w, j + 1) : null;
+            double aj = fused != null ? fused[0]
+                    : space.recurrence(w, betaPrev, vPrev != null && betaPrev != 0 ? vPrev : null, v);
             if (Double.isNaN(aj)) {
                 int bad = space.firstNonFinite(w);
                 LanczosResult partial = result(alpha, beta, j, breakdowns, space, store, o);
@@ -184,9 +192,14 @@ public final class Lanczos {
                         ? NonFiniteProbeException.describe(space.toHost(w), bad) : "w.v is NaN", partial, null);
             }
             alpha[j] = aj;
-            double bj = Math.sqrt(space.axpyNorm(aj, v, w));
-            if (full) {
-                bj = space.orthogonalize(w, j + 1, bj);
+            double bj;
+            if (fused != null) {
+                bj = fused[1];
+            } else {
+                bj = Math.sqrt(space.axpyNorm(aj, v, w));
+                if (full) {
+                    bj = space.orthogonalize(w, j + 1, bj);
+                }
             }
             if (!Double.isFinite(aj) || !Double.isFinite(bj)) {     // finite entries, overflowing products
                 LanczosResult partial = result(alpha, beta, j, breakdowns, space, store, o);
@@ -214,7 +227,12 @@ public final class Lanczos {
                 if (j + 1 == m) {
                     break;
                 }
-                space.scale(1.0 / bj, w);
+                if (store) {
+                    space.scaleAndStore(j + 1, 1.0 / bj, w);
+                    stored = true;
+                } else {
+                    space.scale(1.0 / bj, w);
+                }
                 space.release(vPrev);
                 vPrev = v;
                 betaPrev = bj;

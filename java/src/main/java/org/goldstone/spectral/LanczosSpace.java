@@ -37,6 +37,25 @@ interface LanczosSpace<V> {
      */
     double orthogonalize(V w, int count, double before);
 
+    /**
+     * The vector work of one FULL step in two sweeps, where the space has it: classical Gram-Schmidt of w = A v_j
+     * against the whole basis [0, count) (count = j + 1, rows j and j - 1 being v_j and v_{j-1}), which removes the
+     * three-term components alpha_j v_j and beta_{j-1} v_{j-1} together with the drift; a second pass when the
+     * first removed more than about 30 % of |w - alpha_j v_j - beta_{j-1} v_{j-1}| (DGKS on the norm the recurrence
+     * would have left, from the same sweep's dots). Returns {alpha_j = v_j.w, |w| afterwards}, alpha NaN when w has
+     * a non-finite entry; null where the space has no such step (the caller runs {@link #recurrence},
+     * {@link #axpyNorm} and {@link #orthogonalize}). Default: null.
+     */
+    default double[] projectStep(V w, int count) {
+        return null;
+    }
+
+    /** {@code w *= alpha}, then {@link #store} it as basis vector j; a space may do both in one sweep. */
+    default void scaleAndStore(int j, double alpha, V w) {
+        scale(alpha, w);
+        store(j, w);
+    }
+
     /** {@code w *= alpha}. */
     void scale(double alpha, V w);
 

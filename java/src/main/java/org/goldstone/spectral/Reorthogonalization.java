@@ -3,8 +3,9 @@ package org.goldstone.spectral;
 /** How a Lanczos run keeps its basis orthogonal (SCIENCE d.4). */
 public enum Reorthogonalization {
     /**
-     * Every new vector is orthogonalized against the whole basis by classical Gram-Schmidt, twice ("twice is
-     * enough"): Ritz values free of ghost copies, m x P doubles of memory, O(m^2 P) work.
+     * Every new vector is orthogonalized against the whole basis by classical Gram-Schmidt, twice when the first
+     * pass removed more than 30 % of it ("twice is enough", DGKS): Ritz values free of ghost copies, m x P doubles of
+     * memory (floats when the operator rounds its input to fp32), O(m^2 P) work.
      */
     FULL,
     /**

@@ -94,18 +94,77 @@ final class Vectors {
     }
 
     /**
+     * {@link LanczosSpace#projectStep} on host vectors, two sweeps over the basis instead of the recurrence's two
+     * plus two for classical Gram-Schmidt: (1) d = Q^T w, |w|^2 and the Gram column g = Q^T q_j (j = count - 1) in
+     * one read of Q; (2) w -= Q c with c = G^-1 d, the least-squares projection onto the basis, so that the basis's
+     * own departure from orthonormality (G = Q^T Q, whose columns {@code gram} holds from earlier steps; about 1e-8
+     * off the identity for an fp32 basis of a few hundred entries) is not left in w, as plain CGS on the unreduced
+     * w would leave it, amplified by |w| / beta. G^-1 d as d - E d + E(E d), E = G - I. A second, classical pass
+     * when |w| afterwards is at most DGKS times the norm the recurrence would have left (|w|^2 - c_j^2 - c_{j-1}^2)
+     * or that norm is lost to cancellation. Returns {alpha_j = c_j, |w| afterwards}; {NaN, NaN} when w has a
+     * non-finite entry (nothing updated), null when E exceeds 1e-3 (the series would not converge: nothing updated,
+     * the caller runs the classical step; every earlier column passed the same check).
+     */
+    static double[] projectStepInPlace(double[] w, HostBasis q, int count, double[][] gram) {
+        int j = count - 1;
+        double[] d = coefficients(q, count, j, w);
+        double hv2 = d[count];
+        if (!Double.isFinite(hv2)) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        double worst = 0;                                      // earlier columns passed this check at their step
+        for (int k = 0; k < count; k++) {
+            gram[k][j] = gram[j][k] = d[count + 1 + k];
+            worst = Math.max(worst, Math.abs(d[count + 1 + k] - (k == j ? 1 : 0)));
+        }
+        if (worst > 1e-3) {
+            return null;
+        }
+        double[] ed = offIdentity(gram, count, d), eed = offIdentity(gram, count, ed);
+        double[] c = new double[count];
+        for (int k = 0; k < count; k++) {
+            c[k] = d[k] - ed[k] + eed[k];
+        }
+        double alpha = c[j], prev = count >= 2 ? c[j - 1] : 0;
+        double left2 = hv2 - alpha * alpha - prev * prev;
+        double after = Math.sqrt(update(q, count, c, w));
+        if (left2 <= 1e-10 * hv2 || after <= DGKS * Math.sqrt(left2)) {
+            after = Math.sqrt(update(q, count, coefficients(q, count, w), w));
+        }
+        return new double[] {alpha, after};
+    }
+
+    /** (G - I) x over the leading count x count block of g. */
+    private static double[] offIdentity(double[][] g, int count, double[] x) {
+        double[] out = new double[count];
+        for (int k = 0; k < count; k++) {
+            double s = 0;
+            for (int i = 0; i < count; i++) {
+                s += (k == i ? g[k][i] - 1 : g[k][i]) * x[i];
+            }
+            out[k] = s;
+        }
+        return out;
+    }
+
+    /**
      * Q^T w on two threads (two halves of the index range, partial sums added in a fixed order), with |w|^2 from the
      * same sweep as entry {@code count}.
      */
     static double[] coefficients(HostBasis q, int count, double[] w) {
-        int p = w.length, half = p / 2;
-        double[][] partial = new double[2][count + 1];
+        return coefficients(q, count, -1, w);
+    }
+
+    /** As {@link #coefficients(HostBasis, int, double[])}; with {@code last >= 0} also Q^T q_last after |w|^2. */
+    static double[] coefficients(HostBasis q, int count, int last, double[] w) {
+        int p = w.length, half = p / 2, size = last >= 0 ? 2 * count + 1 : count + 1;
+        double[][] partial = new double[2][size];
         java.util.concurrent.ForkJoinTask<?> second = java.util.concurrent.ForkJoinPool.commonPool().submit(() ->
-                q.dots(w, count, half, p, partial[1]));
-        q.dots(w, count, 0, half, partial[0]);
+                q.dots(w, count, last, half, p, partial[1]));
+        q.dots(w, count, last, 0, half, partial[0]);
         second.join();
-        double[] c = new double[count + 1];
-        for (int k = 0; k <= count; k++) {
+        double[] c = new double[size];
+        for (int k = 0; k < size; k++) {
             c[k] = partial[0][k] + partial[1][k];
         }
         return c;
