@@ -39,7 +39,7 @@ part check && {
   step "device"; date -u; nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv
   python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)'
   step "devices"; $JAVA $JOPTS -jar .gpu/app.jar devices
-  step "parity: equiv_linear (all GEMM providers), the fused layer and whole networks (cuda, cuda+tf32, cuda+cublas-bf16)"
+  step "parity: equiv_linear (all GEMM providers), the fused layer, whole networks (cuda, cuda+tf32, cuda+cublas-bf16)"
   junit 60 "" EquivLinearParityTest FusedLayerParityTest NetworkParityTest; echo "parity exit: $?"
   step "parity: equiv_linear with the register-staged tensor-core kernel alone (-Dgoldstone.tc.kernel=sync)"
   junit 30 -Dgoldstone.tc.kernel=sync EquivLinearParityTest; echo "parity-sync exit: $?"

@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  *       their mean; next to them the PyTorch figures of the same run ({@code pytorch <net> <width> <mode> <ms>
  *       ms/step} and {@code pytorch-pipelined ...}: the faster of the two counts; {@code pytorch-hvp <net> <width> eager
  *       <ms> ms/hvp}, from {@code benchmarks/pytorch/gpu_step.py}; a bf16 backend is compared with the
- *       {@code pytorch-bf16...} lines of {@code --precision bf16}) and the ratios PyTorch ms / Goldstone ms (above 1: Goldstone is faster), plus HVP / step.</li>
+ *       {@code pytorch-bf16...} lines of {@code --precision bf16}) and the ratios PyTorch ms / Goldstone ms (above 1:
+ *       Goldstone is faster), plus HVP / step.</li>
  * </ol>
  * A configuration without iterations (failed or cut off) prints "-" and says so.
  */
@@ -197,8 +198,8 @@ public final class GpuSpeedReport {
     }
 
     /**
-     * " (&lt;kernel&gt; kernel)" when JVM arguments chose the engine's tensor-core kernel ({@code -Dgoldstone.tc.kernel=
-     * mma|sync}; the caller asks only for a "+tf32" backend), else "". Older runs' logs name kernels since removed:
+     * " (&lt;kernel&gt; kernel)" when JVM arguments chose the engine's tensor-core kernel
+     * ({@code -Dgoldstone.tc.kernel=mma|sync}; the caller asks only for a "+tf32" backend), else "". Older runs' logs name kernels since removed:
      * async (the wmma cp.async kernel, printed "cp.async"), wide, mma-wide.
      */
     static String kernelLabel(String jvmArgs) {

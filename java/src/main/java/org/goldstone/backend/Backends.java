@@ -111,8 +111,8 @@ public final class Backends {
      * How coarsely the backend {@code name} (as {@link #open} takes it) may round the inputs of its fp32 GEMMs, as a
      * unit roundoff u (each input a becomes a (1 + d) with |d| <= u): {@link #TF32_ROUNDING} for a cuda name with
      * "+tf32" or "+cublas-tf32", {@link #BF16_ROUNDING} for "+cublas-bf16", else {@link #FP32_ROUNDING} (exact fp32
-     * GEMMs; every non-cuda backend). fp64 GEMMs are exact on every backend. Parity tests and benchmarks scale their fp32
-     * tolerances with it; a provider name that does not parse throws {@link BackendUnavailableException}.
+     * GEMMs; every non-cuda backend). fp64 GEMMs are exact on every backend. Parity tests and benchmarks scale their
+     * fp32 tolerances with it; a provider name that does not parse throws {@link BackendUnavailableException}.
      */
     public static double gemmInputRounding(String name) {
         String n = name.trim().toLowerCase(java.util.Locale.ROOT);

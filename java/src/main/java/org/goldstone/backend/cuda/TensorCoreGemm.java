@@ -9,8 +9,9 @@ import org.goldstone.tensor.DType;
 /**
  * The engine's own tensor-core GEMM ({@code --gemm tf32}, backend "cuda+tf32"): fp32 storage, TF32 inputs, fp32
  * accumulation, kernels of {@code kernels/cuda/tc_gemm.cu} (128 x 128 tiles: mma.sync {@code tc_gemm_tf32_mma_*} for
- * aligned operands, register-staged wmma {@code tc_gemm_tf32} for the rest), split along K into a pooled workspace when the C tiles alone cannot fill the device (the weight gradient: m x n
- * small, K = batch), the slices then summed in order by {@code tc_gemm_reduce} (deterministic, no atomics).
+ * aligned operands, register-staged wmma {@code tc_gemm_tf32} for the rest), split along K into a pooled workspace
+ * when the C tiles alone cannot fill the device (the weight gradient: m x n small, K = batch), the slices then summed
+ * in order by {@code tc_gemm_reduce} (deterministic, no atomics).
  * Only fp32 GEMMs run here; fp64 stays on the exact SIMT kernels of {@code equiv_linear}. Needs compute capability
  * 8.0 or newer (the fatbin carries sm_80 and sm_90 code and compute_90 PTX).
  */
