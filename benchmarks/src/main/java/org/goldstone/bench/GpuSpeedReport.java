@@ -199,8 +199,8 @@ public final class GpuSpeedReport {
 
     /**
      * " (&lt;kernel&gt; kernel)" when JVM arguments chose the engine's tensor-core kernel
-     * ({@code -Dgoldstone.tc.kernel=mma|sync}; the caller asks only for a "+tf32" backend), else "". Older runs' logs name kernels since removed:
-     * async (the wmma cp.async kernel, printed "cp.async"), wide, mma-wide.
+     * ({@code -Dgoldstone.tc.kernel=mma|sync}; the caller asks only for a "+tf32" backend), else "". Older runs'
+     * logs name kernels since removed: async (the wmma cp.async kernel, printed "cp.async"), wide, mma-wide.
      */
     static String kernelLabel(String jvmArgs) {
         Matcher m = KERNEL.matcher(jvmArgs);
