@@ -112,16 +112,7 @@ public final class GpuSpeedReport {
                     best = t;
                 }
             }
-            Run hvp = null;
-            for (Run r : runs) {
-                // the HVP is never a graph: a graph step row takes the HVP of its backend (an HVP / step ratio
-                // against the faster step); an exact label match wins
-                boolean same = r.backend().equals(step.backend());
-                if (r.method().equals("hvp") && (same || (r.backend() + " (graph)").equals(step.backend()))
-                        && r.net().equals(step.net()) && r.width() == step.width() && (hvp == null || same)) {
-                    hvp = r;
-                }
-            }
+            Run hvp = hvpFor(runs, step);
             double s = step.mean(), h = hvp == null ? Double.NaN : hvp.mean();
             double tflop = TrainStepBench.flops(step.net(), step.width(), DEPTH, BATCH) / 1e12;
             System.out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %.3f | %s | %s | %s | %s | %s | %s | %s | %s | %s"
@@ -131,6 +122,23 @@ public final class GpuSpeedReport {
                     num(ro), ratio(eager, s), ratio(best, s), hvp == null ? "-" : hvp.iterations(), num(torchHvp),
                     ratio(torchHvp, h), Double.isFinite(s) && Double.isFinite(h) ? num(h / s) : "-");
         }
+    }
+
+    /**
+     * The HVP row that goes with a step row: same net and width, and the same backend label, or the step's label
+     * without " (graph)" (an eager HVP next to a graph step: the HVP / step ratio is then against the faster step);
+     * an exact label match wins. Null when there is none.
+     */
+    static Run hvpFor(List<Run> runs, Run step) {
+        Run hvp = null;
+        for (Run r : runs) {
+            boolean same = r.backend().equals(step.backend());
+            if (r.method().equals("hvp") && (same || (r.backend() + " (graph)").equals(step.backend()))
+                    && r.net().equals(step.net()) && r.width() == step.width() && (hvp == null || same)) {
+                hvp = r;
+            }
+        }
+        return hvp;
     }
 
     /** The TrainStepBench configurations of a JMH console log, in order. */
