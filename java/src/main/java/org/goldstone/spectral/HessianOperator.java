@@ -243,23 +243,20 @@ public final class HessianOperator implements DeviceOperator {
             hv64 = dtype == DType.F64 ? hvBuf : be.allocate(DType.F64, theta.length);
         }
         int n = order.length;
-        if (n <= batchSize) {
-            if (oneBatch == null) {
-                data.gather(order, 0, n, xb, yb);
-                ws.load(xb, yb, n);                              // stays: the host path reloads the same batch
-                oneBatch = be.record(() -> product(n));
-            }
-            oneBatch.run();
-            if (hv64 != hvBuf) {
-                be.reduce().copy(hvBuf, hv64);
-            }
-            be.reduce().axpyInPlace(1.0, hv64, out);
-        }
-        for (int from = 0; n > batchSize && from < n; from += batchSize) {
+        for (int from = 0; from < n; from += batchSize) {
             int to = Math.min(n, from + batchSize), b = to - from;
-            data.gather(order, from, to, xb, yb);
-            ws.load(xb, yb, b);
-            product(b);
+            if (b == n) {                                        // one batch: loaded once, its product replayed
+                if (oneBatch == null) {
+                    data.gather(order, 0, n, xb, yb);
+                    ws.load(xb, yb, n);                          // stays: the host path reloads the same batch
+                    oneBatch = be.record(() -> product(n));
+                }
+                oneBatch.run();
+            } else {
+                data.gather(order, from, to, xb, yb);
+                ws.load(xb, yb, b);
+                product(b);
+            }
             if (hv64 != hvBuf) {
                 be.reduce().copy(hvBuf, hv64);
             }
