@@ -33,6 +33,18 @@ public interface Backend extends AutoCloseable {
     /** Device to host; waits for pending work. */
     void read(DeviceBuffer src, double[] dst);
 
+    /**
+     * Device to host into fp32 (values rounded to fp32); {@code dst.length} must equal {@code src.length()}. Default:
+     * through an fp64 copy; a backend whose fp32 buffers are host arrays copies them as they are.
+     */
+    default void read(DeviceBuffer src, float[] dst) {
+        double[] d = new double[dst.length];
+        read(src, d);
+        for (int i = 0; i < d.length; i++) {
+            dst[i] = (float) d[i];
+        }
+    }
+
     /** Waits until all queued work is done. */
     void synchronize();
 

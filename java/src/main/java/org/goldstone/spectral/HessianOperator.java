@@ -11,6 +11,7 @@ import org.goldstone.data.Dataset;
 import org.goldstone.loss.Loss;
 import org.goldstone.net.FeedForwardNet;
 import org.goldstone.tensor.DType;
+import org.goldstone.tensor.HostVectors;
 
 /**
  * The Hessian (or its generalized Gauss-Newton part) of {@code F(theta) = mean loss over a set of samples +
@@ -154,12 +155,59 @@ public final class HessianOperator implements DeviceOperator {
 
     @Override
     public void apply(double[] v, double[] out) {
-        if (v.length != theta.length || out.length != theta.length) {
-            throw new GoldstoneException("Hessian operator: expected vectors of " + theta.length + ", found "
-                    + v.length + " and " + out.length);
-        }
+        requireLengths(v.length, out.length);
         run(v, out, gradient == null);
         products++;
+    }
+
+    /**
+     * As {@link #apply(double[], double[])} on fp32 host vectors. An fp32 operator on one batch, once its gradient is
+     * known, copies v to the device and the product back as they are (no fp64 copies, the batch loaded once and its
+     * product replayed, as in {@link #applyOnDevice}); otherwise through the fp64 apply, rounded.
+     */
+    @Override
+    public void apply(float[] v, float[] out) {
+        requireLengths(v.length, out.length);
+        if (dtype != DType.F32 || batchSize < order.length || gradient == null) {
+            DeviceOperator.super.apply(v, out);
+            return;
+        }
+        be.write(vBuf, v, 0);
+        oneBatch().run();
+        be.read(hvBuf, out);
+        if (weightDecay != 0) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (float) (out[i] + weightDecay * v[i]);
+            }
+        }
+        int bad = HostVectors.firstNonFinite(out);
+        if (bad >= 0) {
+            throw nonFinite(bad);
+        }
+        products++;
+    }
+
+    private void requireLengths(int v, int out) {
+        if (v != theta.length || out != theta.length) {
+            throw new GoldstoneException("Hessian operator: expected vectors of " + theta.length + ", found "
+                    + v + " and " + out);
+        }
+    }
+
+    private GoldstoneException nonFinite(int at) {
+        return new GoldstoneException("Hessian operator: non-finite product at parameter " + at + " ("
+                + net.layers().get(net.layerOf(at)).name() + ")");
+    }
+
+    /** The whole sample set as one loaded batch, its product (vBuf to hvBuf) recorded on first use. */
+    private Replay oneBatch() {
+        if (oneBatch == null) {
+            int n = order.length;
+            data.gather(order, 0, n, xb, yb);
+            ws.load(xb, yb, n);                          // stays: the host path reloads the same batch
+            oneBatch = be.record(() -> product(n));
+        }
+        return oneBatch;
     }
 
     private void run(double[] v, double[] out, boolean collectGradient) {
@@ -207,8 +255,7 @@ public final class HessianOperator implements DeviceOperator {
         }
         int bad = Vectors.firstNonFinite(out);
         if (bad >= 0) {
-            throw new GoldstoneException("Hessian operator: non-finite product at parameter " + bad + " ("
-                    + net.layers().get(net.layerOf(bad)).name() + ")");
+            throw nonFinite(bad);
         }
         if (collectGradient) {
             double sq = 0;
@@ -246,12 +293,7 @@ public final class HessianOperator implements DeviceOperator {
         for (int from = 0; from < n; from += batchSize) {
             int to = Math.min(n, from + batchSize), b = to - from;
             if (b == n) {                                        // one batch: loaded once, its product replayed
-                if (oneBatch == null) {
-                    data.gather(order, 0, n, xb, yb);
-                    ws.load(xb, yb, n);                          // stays: the host path reloads the same batch
-                    oneBatch = be.record(() -> product(n));
-                }
-                oneBatch.run();
+                oneBatch().run();
             } else {
                 data.gather(order, from, to, xb, yb);
                 ws.load(xb, yb, b);
@@ -265,8 +307,7 @@ public final class HessianOperator implements DeviceOperator {
         be.reduce().axpyInPlace(weightDecay, v, out);
         int bad = be.reduce().firstNonFinite(out);
         if (bad >= 0) {
-            throw new GoldstoneException("Hessian operator: non-finite product at parameter " + bad + " ("
-                    + net.layers().get(net.layerOf(bad)).name() + ")");
+            throw nonFinite(bad);
         }
         products++;
     }

@@ -18,6 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
 abstract sealed class HostBasis permits HostBasis.F64, HostBasis.F32 {
     /** Entries of w per cache block (8 KiB of fp64). */
     static final int BLOCK = 1024;
+    /** Entries per block of the fp32 sweeps ({@link F32}): the fp64 copies of w and q_last (256 KiB) stay in the L2. */
+    static final int F32_BLOCK = 16384;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> F = VectorSpecies.of(float.class,
             VectorShape.forBitSize(D.vectorBitSize() / 2));
@@ -152,6 +154,41 @@ abstract sealed class HostBasis permits HostBasis.F64, HostBasis.F32 {
         return sq.reduceLanes(VectorOperators.ADD) + tail;
     }
 
+    /**
+     * The six inner products of three fp32 vectors over [from, to), added into out: {x.u, x.v, x.x, u.u, u.v, v.v}
+     * (exact products, fp64 sums in a fixed order).
+     */
+    static void sixDots(float[] x, float[] u, float[] v, int from, int to, double[] out) {
+        DoubleVector xu = DoubleVector.zero(D), xv = xu, xx = xu, uu = xu, uv = xu, vv = xu;
+        int vecEnd = from + (to - from) / L * L;
+        for (int i = from; i < vecEnd; i += L) {
+            DoubleVector a = (DoubleVector) FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector b = (DoubleVector) FloatVector.fromArray(F, u, i).convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector c = (DoubleVector) FloatVector.fromArray(F, v, i).convertShape(VectorOperators.F2D, D, 0);
+            xu = a.fma(b, xu);
+            xv = a.fma(c, xv);
+            xx = a.fma(a, xx);
+            uu = b.fma(b, uu);
+            uv = b.fma(c, uv);
+            vv = c.fma(c, vv);
+        }
+        out[0] += xu.reduceLanes(VectorOperators.ADD);          // one by one: a vector in an array is boxed
+        out[1] += xv.reduceLanes(VectorOperators.ADD);
+        out[2] += xx.reduceLanes(VectorOperators.ADD);
+        out[3] += uu.reduceLanes(VectorOperators.ADD);
+        out[4] += uv.reduceLanes(VectorOperators.ADD);
+        out[5] += vv.reduceLanes(VectorOperators.ADD);
+        for (int i = vecEnd; i < to; i++) {
+            double a = x[i], b = u[i], c = v[i];
+            out[0] += a * b;
+            out[1] += a * c;
+            out[2] += a * a;
+            out[3] += b * b;
+            out[4] += b * c;
+            out[5] += c * c;
+        }
+    }
+
     /** fp64 rows (referenced, not copied). */
     static final class F64 extends HostBasis {
         private final double[][] q;
@@ -182,6 +219,179 @@ abstract sealed class HostBasis permits HostBasis.F64, HostBasis.F32 {
 
         F32(int slots) {
             this.q = new float[slots][];
+        }
+
+        /**
+         * The dot sweep on an fp32 w ({@link HostLanczosSpace32}): out[k] += q_k[from..to) . w[from..to) for k &lt; count,
+         * out[count] += |w[from..to)|^2 and, with {@code last >= 0}, the Gram column out[count + 1 + k] += q_k . q_last.
+         * Each block of w and of q_last is widened to fp64 once; every basis row is read once and its lanes serve both
+         * dots (exact fp32 products, fp64 sums).
+         */
+        void dots(float[] w, int count, int last, int from, int to, double[] out) {
+            if (last < 0) {
+                double[] wide = new double[2 * count + 1];
+                dotsWithGram(w, count, count - 1, from, to, wide);
+                System.arraycopy(wide, 0, out, 0, count + 1);
+                return;
+            }
+            dotsWithGram(w, count, last, from, to, out);
+        }
+
+        private void dotsWithGram(float[] w, int count, int last, int from, int to, double[] out) {
+            double[] x = new double[F32_BLOCK], y = new double[F32_BLOCK];
+            DoubleVector sq = DoubleVector.zero(D);
+            for (int b = from; b < to; b += F32_BLOCK) {
+                int e = Math.min(to, b + F32_BLOCK), n = e - b, vecEnd = n / L * L;
+                widen(w, b, n, x);
+                widen(q[last], b, n, y);
+                for (int i = 0; i < vecEnd; i += L) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, i);
+                    sq = v.fma(v, sq);
+                }
+                double tail = 0;
+                for (int i = vecEnd; i < n; i++) {
+                    tail += x[i] * x[i];
+                }
+                out[count] += tail;
+                blockDots2(x, y, b, count, b, e, out, count + 1);
+            }
+            out[count] += sq.reduceLanes(VectorOperators.ADD);
+        }
+
+        /** x[0..n) = w[b..b + n) as fp64. */
+        private static void widen(float[] w, int b, int n, double[] x) {
+            int vecEnd = n / L * L;
+            for (int i = 0; i < vecEnd; i += L) {
+                ((DoubleVector) FloatVector.fromArray(F, w, b + i).convertShape(VectorOperators.F2D, D, 0)).intoArray(x, i);
+            }
+            for (int i = vecEnd; i < n; i++) {
+                x[i] = w[b + i];
+            }
+        }
+
+
+        /**
+         * out[k] += q_k[b..e) . x and out[at + k] += q_k[b..e) . y for k &lt; count (x, y: the block's fp64 copies,
+         * index i - b): each row's lanes are loaded and widened once for both sums, four rows at a time.
+         */
+        private void blockDots2(double[] x, double[] y, int xOff, int count, int b, int e, double[] out, int at) {
+            int vecEnd = b + (e - b) / L * L;
+            int k = 0;
+            for (; k + 4 <= count; k += 4) {
+                float[] q0 = q[k], q1 = q[k + 1], q2 = q[k + 2], q3 = q[k + 3];
+                DoubleVector a0 = DoubleVector.zero(D), a1 = a0, a2 = a0, a3 = a0, g0 = a0, g1 = a0, g2 = a0, g3 = a0;
+                for (int i = b; i < vecEnd; i += L) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, i - xOff), u = DoubleVector.fromArray(D, y, i - xOff);
+                    DoubleVector r0 = ld(q0, i), r1 = ld(q1, i), r2 = ld(q2, i), r3 = ld(q3, i);
+                    a0 = r0.fma(v, a0);
+                    a1 = r1.fma(v, a1);
+                    a2 = r2.fma(v, a2);
+                    a3 = r3.fma(v, a3);
+                    g0 = r0.fma(u, g0);
+                    g1 = r1.fma(u, g1);
+                    g2 = r2.fma(u, g2);
+                    g3 = r3.fma(u, g3);
+                }
+                // reduced one by one: a vector stored in an array is boxed, and the loop above with it (40x slower)
+                double[] s = {a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
+                    a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD)};
+                double[] g = {g0.reduceLanes(VectorOperators.ADD), g1.reduceLanes(VectorOperators.ADD),
+                    g2.reduceLanes(VectorOperators.ADD), g3.reduceLanes(VectorOperators.ADD)};
+                for (int r = 0; r < 4; r++) {
+                    for (int i = vecEnd; i < e; i++) {
+                        s[r] += q[k + r][i] * x[i - xOff];
+                        g[r] += q[k + r][i] * y[i - xOff];
+                    }
+                    out[k + r] += s[r];
+                    out[at + k + r] += g[r];
+                }
+            }
+            for (; k < count; k++) {
+                float[] q0 = q[k];
+                DoubleVector a0 = DoubleVector.zero(D), g0 = a0;
+                for (int i = b; i < vecEnd; i += L) {
+                    DoubleVector r0 = ld(q0, i);
+                    a0 = r0.fma(DoubleVector.fromArray(D, x, i - xOff), a0);
+                    g0 = r0.fma(DoubleVector.fromArray(D, y, i - xOff), g0);
+                }
+                double s = a0.reduceLanes(VectorOperators.ADD), g = g0.reduceLanes(VectorOperators.ADD);
+                for (int i = vecEnd; i < e; i++) {
+                    s += q[k][i] * x[i - xOff];
+                    g += q[k][i] * y[i - xOff];
+                }
+                out[k] += s;
+                out[at + k] += g;
+            }
+        }
+
+        /**
+         * The update sweep on an fp32 w: w[from..to) = fp32(sigma (w - sum_{k &lt; count} c_k q_k)), each block widened
+         * to fp64 once, updated by every row in fp64 and rounded once (sigma: a power of two, so the scaling is exact).
+         * Returns the sum of squares of the rounded entries (the stored vector's own norm).
+         */
+        double subtract(float[] w, int count, double[] c, double sigma, int from, int to) {
+            double[] x = new double[F32_BLOCK];
+            DoubleVector s = DoubleVector.broadcast(D, sigma), sq = DoubleVector.zero(D);
+            double tail = 0;
+            for (int b = from; b < to; b += F32_BLOCK) {
+                int e = Math.min(to, b + F32_BLOCK), n = e - b, vecEnd = n / L * L;
+                widen(w, b, n, x);
+                int k = 0;
+                for (; k + 4 <= count; k += 4) {
+                    DoubleVector n0 = DoubleVector.broadcast(D, -c[k]), n1 = DoubleVector.broadcast(D, -c[k + 1]);
+                    DoubleVector n2 = DoubleVector.broadcast(D, -c[k + 2]), n3 = DoubleVector.broadcast(D, -c[k + 3]);
+                    float[] q0 = q[k], q1 = q[k + 1], q2 = q[k + 2], q3 = q[k + 3];
+                    for (int i = 0; i < vecEnd; i += L) {
+                        DoubleVector v = DoubleVector.fromArray(D, x, i);
+                        v = ld(q0, b + i).fma(n0, v);
+                        v = ld(q1, b + i).fma(n1, v);
+                        v = ld(q2, b + i).fma(n2, v);
+                        v = ld(q3, b + i).fma(n3, v);
+                        v.intoArray(x, i);
+                    }
+                    for (int i = vecEnd; i < n; i++) {
+                        x[i] = Math.fma(-c[k + 3], q[k + 3][b + i], Math.fma(-c[k + 2], q[k + 2][b + i],
+                                Math.fma(-c[k + 1], q[k + 1][b + i], Math.fma(-c[k], q[k][b + i], x[i]))));
+                    }
+                }
+                for (; k < count; k++) {
+                    DoubleVector n0 = DoubleVector.broadcast(D, -c[k]);
+                    for (int i = 0; i < vecEnd; i += L) {
+                        ld(q[k], b + i).fma(n0, DoubleVector.fromArray(D, x, i)).intoArray(x, i);
+                    }
+                    for (int i = vecEnd; i < n; i++) {
+                        x[i] = Math.fma(-c[k], q[k][b + i], x[i]);
+                    }
+                }
+                for (int i = 0; i < vecEnd; i += L) {
+                    FloatVector f = (FloatVector) DoubleVector.fromArray(D, x, i).mul(s)
+                            .convertShape(VectorOperators.D2F, F, 0);
+                    f.intoArray(w, b + i);
+                    DoubleVector r = (DoubleVector) f.convertShape(VectorOperators.F2D, D, 0);
+                    sq = r.fma(r, sq);
+                }
+                for (int i = vecEnd; i < n; i++) {
+                    float f = (float) (x[i] * sigma);
+                    w[b + i] = f;
+                    tail += (double) f * f;
+                }
+            }
+            return sq.reduceLanes(VectorOperators.ADD) + tail;
+        }
+
+        /** fp32 lanes a[i .. i + L) widened to fp64. */
+        private static DoubleVector ld(float[] a, int i) {
+            return (DoubleVector) FloatVector.fromArray(F, a, i).convertShape(VectorOperators.F2D, D, 0);
+        }
+
+        /** q_k itself (not a copy). */
+        float[] rowArray(int k) {
+            return q[k];
+        }
+
+        /** Keeps {@code row} itself (not a copy) as q_k: the caller never modifies it afterwards. */
+        void keep(int k, float[] row) {
+            q[k] = row;
         }
 
         /** Rounds v to fp32 in place and keeps the rounded copy as q_k. */

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.goldstone.GoldstoneException;
+import org.goldstone.tensor.DType;
 
 /**
  * Lanczos tridiagonalization of a symmetric operator, as in PyHessian and SCIENCE d.4 (steps j = 1..m):
@@ -131,6 +132,9 @@ public final class Lanczos {
             return runOnDevice((DeviceOperator) a, o, rng);    // an accelerator's operator: keep the vectors there
         }
         int m = full ? Math.min(o.steps(), a.dimension()) : o.steps();
+        if (full && a.inputPrecision() == DType.F32) {
+            return run(a, new HostLanczosSpace32(a, Math.max(0, m)), o, rng);
+        }
         boolean store = full || o.keepBasis();
         return run(a, new HostLanczosSpace(a, store ? Math.max(0, m) : 0), o, rng);
     }
@@ -182,7 +186,8 @@ public final class Lanczos {
             // reorthogonalization together (LanczosSpace.projectStep); otherwise one pass for the three-term
             // recurrence, alpha = w.v and the finiteness check, a second for w -= alpha v with |w|, and the
             // reorthogonalization returns |w| from its update sweep (no separate norm passes)
-            double[] fused = full && (betaPrev != 0 || j == 0) ? space.projectStep(w, j + 1) : null;
+            double[] fused = !full || (betaPrev == 0 && j > 0) ? null
+                    : j + 1 == m ? space.finalStep(w, j + 1) : space.projectStep(w, j + 1);
             double aj = fused != null ? fused[0]
                     : space.recurrence(w, betaPrev, vPrev != null && betaPrev != 0 ? vPrev : null, v);
             if (Double.isNaN(aj)) {

@@ -50,6 +50,14 @@ interface LanczosSpace<V> {
         return null;
     }
 
+    /**
+     * {@link #projectStep} for the last step of a run, whose only outputs are alpha_m and beta_m (no vector follows
+     * it): a space may skip the reorthogonalization there. Default: {@link #projectStep}.
+     */
+    default double[] finalStep(V w, int count) {
+        return projectStep(w, count);
+    }
+
     /** {@code w *= alpha}, then {@link #store} it as basis vector j; a space may do both in one sweep. */
     default void scaleAndStore(int j, double alpha, V w) {
         scale(alpha, w);

@@ -106,13 +106,29 @@ final class Vectors {
      * the caller runs the classical step; every earlier column passed the same check).
      */
     static double[] projectStepInPlace(double[] w, HostBasis q, int count, double[][] gram) {
-        int j = count - 1;
-        double[] d = coefficients(q, count, j, w);
-        double hv2 = d[count];
-        if (!Double.isFinite(hv2)) {
+        double[] d = coefficients(q, count, count - 1, w);
+        if (!Double.isFinite(d[count])) {
             return new double[] {Double.NaN, Double.NaN};
         }
-        double worst = 0;                                      // earlier columns passed this check at their step
+        double[] c = leastSquares(d, count, gram);
+        if (c == null) {
+            return null;
+        }
+        double after = Math.sqrt(update(q, count, c, w));
+        if (secondPass(c, d[count], after)) {
+            after = Math.sqrt(update(q, count, coefficients(q, count, w), w));
+        }
+        return new double[] {c[count - 1], after};
+    }
+
+    /**
+     * The coefficients of a fused step from its dot sweep d = {Q^T w (count), |w|^2, Q^T q_j (count)}, j = count - 1:
+     * records the Gram column d[count + 1 ..] as column and row j of {@code gram} and returns c = G^-1 Q^T w (as
+     * d - E d + E(E d), E = G - I), or null when E exceeds 1e-3 (every earlier column passed the same check).
+     */
+    static double[] leastSquares(double[] d, int count, double[][] gram) {
+        int j = count - 1;
+        double worst = 0;
         for (int k = 0; k < count; k++) {
             gram[k][j] = gram[j][k] = d[count + 1 + k];
             worst = Math.max(worst, Math.abs(d[count + 1 + k] - (k == j ? 1 : 0)));
@@ -125,13 +141,17 @@ final class Vectors {
         for (int k = 0; k < count; k++) {
             c[k] = d[k] - ed[k] + eed[k];
         }
-        double alpha = c[j], prev = count >= 2 ? c[j - 1] : 0;
-        double left2 = hv2 - alpha * alpha - prev * prev;
-        double after = Math.sqrt(update(q, count, c, w));
-        if (left2 <= 1e-10 * hv2 || after <= DGKS * Math.sqrt(left2)) {
-            after = Math.sqrt(update(q, count, coefficients(q, count, w), w));
-        }
-        return new double[] {alpha, after};
+        return c;
+    }
+
+    /**
+     * DGKS after the least-squares update: true when |w| afterwards is at most DGKS times the norm the recurrence
+     * would have left, |w|^2 - c_j^2 - c_{j-1}^2 (hv2 = |w|^2 before), or that norm is lost to cancellation.
+     */
+    static boolean secondPass(double[] c, double hv2, double after) {
+        int j = c.length - 1;
+        double left2 = hv2 - c[j] * c[j] - (j >= 1 ? c[j - 1] * c[j - 1] : 0);
+        return left2 <= 1e-10 * hv2 || after <= DGKS * Math.sqrt(left2);
     }
 
     /** (G - I) x over the leading count x count block of g. */
@@ -157,11 +177,25 @@ final class Vectors {
 
     /** As {@link #coefficients(HostBasis, int, double[])}; with {@code last >= 0} also Q^T q_last after |w|^2. */
     static double[] coefficients(HostBasis q, int count, int last, double[] w) {
-        int p = w.length, half = p / 2, size = last >= 0 ? 2 * count + 1 : count + 1;
+        return twoHalves(w.length, w.length / 2, last >= 0 ? 2 * count + 1 : count + 1,
+                (from, to, out) -> q.dots(w, count, last, from, to, out));
+    }
+
+    /** The parts of a sweep over [0, p): one call per part, each adding its sums into out. */
+    interface RangeSums {
+        void add(int from, int to, double[] out);
+    }
+
+    /**
+     * Runs {@code part} over [half, p) on the common pool and over [0, half) here, each into its own array of
+     * {@code size} sums, and returns their sum (first half plus second, a fixed order: the result does not depend on
+     * scheduling).
+     */
+    static double[] twoHalves(int p, int half, int size, RangeSums part) {
         double[][] partial = new double[2][size];
         java.util.concurrent.ForkJoinTask<?> second = java.util.concurrent.ForkJoinPool.commonPool().submit(() ->
-                q.dots(w, count, last, half, p, partial[1]));
-        q.dots(w, count, last, 0, half, partial[0]);
+                part.add(half, p, partial[1]));
+        part.add(0, half, partial[0]);
         second.join();
         double[] c = new double[size];
         for (int k = 0; k < size; k++) {
@@ -172,13 +206,34 @@ final class Vectors {
 
     /** w -= Q^T c on two threads; returns |w|^2 afterwards (halves added in a fixed order). */
     static double update(HostBasis q, int count, double[] c, double[] w) {
-        int p = w.length, half = p / 2;
-        double[] sq = new double[2];
-        java.util.concurrent.ForkJoinTask<?> second = java.util.concurrent.ForkJoinPool.commonPool().submit(() ->
-                sq[1] = q.subtract(w, count, c, half, p));
-        sq[0] = q.subtract(w, count, c, 0, half);
-        second.join();
-        return sq[0] + sq[1];
+        return twoHalves(w.length, w.length / 2, 1, (from, to, out) -> out[0] = q.subtract(w, count, c, from, to))[0];
+    }
+
+    /**
+     * {@link #coefficients(HostBasis, int, int, double[])} for an fp32 w ({@link HostLanczosSpace32}); the halves
+     * split at a block boundary.
+     */
+    static double[] coefficients(HostBasis.F32 q, int count, int last, float[] w) {
+        return twoHalves(w.length, blockHalf(w.length), last >= 0 ? 2 * count + 1 : count + 1,
+                (from, to, out) -> q.dots(w, count, last, from, to, out));
+    }
+
+    /** {@link HostBasis#sixDots} on two threads: {x.u, x.v, x.x, u.u, u.v, v.v}. */
+    static double[] sixDots(float[] x, float[] u, float[] v) {
+        return twoHalves(x.length, x.length / 2, 6, (from, to, out) -> HostBasis.sixDots(x, u, v, from, to, out));
+    }
+
+    /**
+     * w = fp32(sigma (w - Q^T c)) on an fp32 w, two threads (sigma a power of two); returns the sum of squares of
+     * the stored entries.
+     */
+    static double update(HostBasis.F32 q, int count, double[] c, double sigma, float[] w) {
+        return twoHalves(w.length, blockHalf(w.length), 1,
+                (from, to, out) -> out[0] = q.subtract(w, count, c, sigma, from, to))[0];
+    }
+
+    private static int blockHalf(int p) {
+        return p / 2 / HostBasis.F32_BLOCK * HostBasis.F32_BLOCK;
     }
 
     /**

@@ -1,5 +1,9 @@
 package org.goldstone.tensor;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * fp64 kernels on host vectors (the bookkeeping of estimators, minimizers and symmetry checks): plain loops, sums
  * with four interleaved partial sums added in a fixed order (deterministic, and four dependency chains instead of
@@ -27,6 +31,27 @@ public final class HostVectors {
             s0 += x[i] * y[i];
         }
         return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
+     * Index of the first NaN or infinite entry of x, or -1: a SIMD scan (x - x is 0 exactly when x is finite) up to
+     * the first lane group with a non-finite entry, then the index itself.
+     */
+    public static int firstNonFinite(float[] x) {
+        VectorSpecies<Float> s = FloatVector.SPECIES_PREFERRED;
+        int i = 0, end = s.loopBound(x.length);
+        for (; i < end; i += s.length()) {
+            FloatVector v = FloatVector.fromArray(s, x, i);
+            if (v.sub(v).compare(VectorOperators.NE, 0f).anyTrue()) {
+                break;
+            }
+        }
+        for (; i < x.length; i++) {
+            if (!Float.isFinite(x[i])) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The Euclidean norm. */

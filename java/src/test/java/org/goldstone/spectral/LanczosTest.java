@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.goldstone.GoldstoneException;
@@ -245,15 +246,17 @@ class LanczosTest {
     }
 
     /**
-     * An operator that rounds its input to fp32 (as an fp32 Hessian does) gets an fp32 basis: each stored vector is
-     * the rounded one that was applied, coefficients stay fp64. The kept basis is orthonormal to fp32-rounding level
-     * (the rounding of one vector is nearly orthogonal to the others: about 1e-8 / sqrt(P)) and the Ritz values
-     * match the dense eigenvalues of the matrix as well as an fp32 input allows.
+     * An operator that rounds its input to fp32 (as an fp32 Hessian does) gets an fp32 basis: each basis vector is
+     * exactly (an fp64 scale times) the fp32 array that was applied, coefficients stay fp64. The kept basis is
+     * orthonormal to fp32-rounding level (the rounding of one vector is nearly orthogonal to the others: about
+     * 1e-8 / sqrt(P)) and the Ritz values match the dense eigenvalues of the matrix as well as fp32 input and
+     * products allow.
      */
     @Test
     void fp32InputOperatorKeepsAnFp32BasisThatStaysOrthonormal() {
         SplittableRandom rng = new SplittableRandom(36);
         ExplicitOperator dense = ExplicitOperator.withSpectrum(Spectra.distinct(P, -2, 10, rng), rng);
+        List<float[]> applied = new ArrayList<>();
         SymmetricOperator a = new SymmetricOperator() {
             @Override
             public int dimension() {
@@ -270,16 +273,31 @@ class LanczosTest {
             }
 
             @Override
+            public void apply(float[] v, float[] out) {
+                applied.add(v.clone());
+                SymmetricOperator.super.apply(v, out);
+            }
+
+            @Override
             public org.goldstone.tensor.DType inputPrecision() {
                 return org.goldstone.tensor.DType.F32;
             }
         };
         LanczosResult r = Lanczos.run(a, Lanczos.Options.of(60).withKeepBasis(true), rng);
         double[][] v = r.basis();
+        assertEquals(v.length, applied.size(), "one product per basis vector");
         double worst = 0;
         for (int i = 0; i < v.length; i++) {
+            float[] u = applied.get(i);
+            double uv = 0, uu = 0;
+            for (int k = 0; k < u.length; k++) {
+                uv += u[k] * v[i][k];
+                uu += (double) u[k] * u[k];
+            }
+            double s = uv / uu;
             for (int k = 0; k < v[i].length; k++) {
-                assertEquals((float) v[i][k], v[i][k], 0.0, "basis vector " + i + " is stored in fp32");
+                assertEquals(s * u[k], v[i][k], 1e-14 * Math.abs(s * u[k]),
+                        "basis vector " + i + " = its scale times the fp32 vector applied, entry " + k);
             }
             for (int j = 0; j <= i; j++) {
                 worst = Math.max(worst, Math.abs(Vectors.dot(v[i], v[j]) - (i == j ? 1 : 0)));

@@ -104,6 +104,22 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void read(DeviceBuffer src, float[] dst) {
+        CpuBuffer s = CpuBuffer.of(src);
+        if (dst.length != s.length()) {
+            throw new BackendException("read: expected " + s.length() + " elements, found " + dst.length);
+        }
+        if (s instanceof CpuBuffer.F32) {
+            System.arraycopy(((CpuBuffer.F32) s).a, s.offset, dst, 0, dst.length);
+        } else {
+            double[] a = ((CpuBuffer.F64) s).a;
+            for (int i = 0; i < dst.length; i++) {
+                dst[i] = (float) a[s.offset + i];
+            }
+        }
+    }
+
+    @Override
     public void synchronize() {
         // every op completes before it returns
     }

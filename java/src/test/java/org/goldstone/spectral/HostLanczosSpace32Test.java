@@ -1,0 +1,138 @@
+package org.goldstone.spectral;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.goldstone.tensor.DType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fp32 space of FULL Lanczos ({@link HostLanczosSpace32}): its sweeps against fp64 references, its scale
+ * bookkeeping on operators far from unit scale, and the last step's alpha and beta from two basis rows.
+ */
+class HostLanczosSpace32Test {
+    /** A dense matrix behind an fp32 interface: input rounded to fp32 (as given), product rounded to fp32. */
+    private static SymmetricOperator fp32(ExplicitOperator dense, double scale) {
+        return new SymmetricOperator() {
+            @Override
+            public int dimension() {
+                return dense.dimension();
+            }
+
+            @Override
+            public void apply(double[] v, double[] out) {
+                dense.apply(v, out);
+                for (int i = 0; i < out.length; i++) {
+                    out[i] *= scale;
+                }
+            }
+
+            @Override
+            public DType inputPrecision() {
+                return DType.F32;
+            }
+        };
+    }
+
+    @Test
+    void theFp32SweepsMatchFp64ReferencesAcrossBlocksHalvesAndTails() {
+        SplittableRandom rng = new SplittableRandom(41);
+        int p = 2 * HostBasis.F32_BLOCK + 1013, count = 7;         // two halves, a partial block, a SIMD tail
+        HostBasis.F32 q = new HostBasis.F32(count);
+        float[][] rows = new float[count][p];
+        for (float[] row : rows) {
+            for (int i = 0; i < p; i++) {
+                row[i] = (float) rng.nextGaussian();
+            }
+        }
+        for (int k = 0; k < count; k++) {
+            q.keep(k, rows[k]);
+        }
+        float[] w = new float[p];
+        for (int i = 0; i < p; i++) {
+            w[i] = (float) rng.nextGaussian();
+        }
+        double[] d = Vectors.coefficients(q, count, count - 1, w);
+        for (int k = 0; k < count; k++) {
+            double dw = 0, dg = 0;
+            for (int i = 0; i < p; i++) {
+                dw += (double) rows[k][i] * w[i];
+                dg += (double) rows[k][i] * rows[count - 1][i];
+            }
+            assertEquals(dw, d[k], 1e-12 * p, "q_" + k + " . w (exact products, fp64 sums)");
+            assertEquals(dg, d[count + 1 + k], 1e-12 * p, "Gram entry q_" + k + " . q_last");
+        }
+        double ww = 0;
+        for (float f : w) {
+            ww += (double) f * f;
+        }
+        assertEquals(ww, d[count], 1e-12 * ww, "|w|^2");
+
+        double[] c = new double[count];
+        for (int k = 0; k < count; k++) {
+            c[k] = rng.nextGaussian();
+        }
+        float[] expected = new float[p];
+        double sq = 0;
+        for (int i = 0; i < p; i++) {
+            double x = w[i];
+            for (int k = 0; k < count; k++) {
+                x = Math.fma(-c[k], rows[k][i], x);
+            }
+            expected[i] = (float) (x * 0.25);
+            sq += (double) expected[i] * expected[i];
+        }
+        double got = Vectors.update(q, count, c, 0.25, w);
+        for (int i = 0; i < p; i++) {
+            assertEquals(expected[i], w[i], Math.ulp(expected[i]), "fp32(sigma (w - Q^T c)) at " + i);
+        }
+        assertEquals(sq, got, 1e-12 * sq, "the sum of squares of the stored entries");
+    }
+
+    /**
+     * The arrays carry the operator's scale only through their fp64 scales: an operator 1e30 or 1e-30 times a
+     * unit-scale one (whose fp32 products would overflow or underflow within a few steps if the arrays carried the
+     * products of the scales) gives the same Ritz values times the scale.
+     */
+    @Test
+    void operatorsFarFromUnitScaleGiveScaledRitzValues() {
+        int p = 120;
+        SplittableRandom rng = new SplittableRandom(42);
+        ExplicitOperator dense = ExplicitOperator.withSpectrum(Spectra.distinct(p, -3, 7, rng), rng);
+        double[] unit = Lanczos.run(fp32(dense, 1), 40, Reorthogonalization.FULL, new SplittableRandom(7)).ritzValues();
+        for (double scale : new double[] {1e30, 1e-30}) {
+            double[] ritz = Lanczos.run(fp32(dense, scale), 40, Reorthogonalization.FULL, new SplittableRandom(7)).ritzValues();
+            for (int i = 0; i < ritz.length; i++) {
+                assertEquals(unit[i], ritz[i] / scale, 1e-5, "Ritz value " + i + " / " + scale);
+            }
+        }
+    }
+
+    /**
+     * The last step's beta_m, from one sweep over w and the last two basis rows, is the norm of the residual
+     * A q_m - alpha_m q_m - beta_{m-1} q_{m-1} computed from the kept basis; and the run's Ritz values are those of a
+     * run one step longer cut at m (the last step's alpha agrees with the full projection's).
+     */
+    @Test
+    void theLastStepGivesTheResidualNormOfTheKeptBasis() {
+        int p = 300, m = 25;
+        SplittableRandom rng = new SplittableRandom(43);
+        ExplicitOperator dense = ExplicitOperator.withSpectrum(Spectra.distinct(p, -1, 4, rng), rng);
+        SymmetricOperator a = fp32(dense, 1);
+        LanczosResult r = Lanczos.run(a, Lanczos.Options.of(m).withKeepBasis(true), new SplittableRandom(8));
+        double[][] q = r.basis();
+        double[] res = new double[p];
+        dense.apply(q[m - 1], res);
+        for (int i = 0; i < p; i++) {
+            res[i] -= r.alpha()[m - 1] * q[m - 1][i] + r.beta()[m - 2] * q[m - 2][i];
+        }
+        double norm = Vectors.norm(res);
+        assertEquals(norm, r.beta()[m - 1], 1e-5 * 4, "beta_m vs |A q_m - alpha_m q_m - beta_{m-1} q_{m-1}|");
+        LanczosResult longer = Lanczos.run(a, Lanczos.Options.of(m + 1), new SplittableRandom(8));
+        for (int j = 0; j < m; j++) {
+            assertEquals(longer.alpha()[j], r.alpha()[j], 1e-12 * 4, "alpha_" + (j + 1) + " of the longer run");
+        }
+        assertTrue(r.beta()[m - 1] > 0, "no breakdown here");
+    }
+}
