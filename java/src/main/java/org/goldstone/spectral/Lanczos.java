@@ -122,7 +122,10 @@ public final class Lanczos {
     }
 
     /**
-     * Runs {@code o.steps()} steps on host fp64 vectors; an operator that lives on an accelerator
+     * Runs {@code o.steps()} steps on host fp64 vectors. With FULL reorthogonalization, an operator that rounds its
+     * input to fp32 anyway ({@link SymmetricOperator#inputPrecision}) runs on fp32 arrays with fp64 scales instead
+     * ({@link HostLanczosSpace32}: its fp32 products come back as they are, the basis keeps the applied arrays, and
+     * the last step takes alpha_m and beta_m from the last two basis vectors); an operator that lives on an accelerator
      * ({@link DeviceOperator} of a backend whose memory is not the host's) with FULL reorthogonalization runs with its vectors on
      * the device instead ({@link #runOnDevice}), same results up to rounding.
      */
