@@ -34,6 +34,14 @@ public interface Backend extends AutoCloseable {
     void read(DeviceBuffer src, double[] dst);
 
     /**
+     * An fp32 buffer that is the host array {@code a} itself (writes to one are writes to the other), for a backend
+     * whose memory is the host's; null where buffers cannot alias host arrays (the default).
+     */
+    default DeviceBuffer wrap(float[] a) {
+        return null;
+    }
+
+    /**
      * Device to host into fp32 (values rounded to fp32); {@code dst.length} must equal {@code src.length()}. Default:
      * through an fp64 copy; a backend whose fp32 buffers are host arrays copies them as they are.
      */

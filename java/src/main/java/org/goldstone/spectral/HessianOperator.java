@@ -162,8 +162,9 @@ public final class HessianOperator implements DeviceOperator {
 
     /**
      * As {@link #apply(double[], double[])} on fp32 host vectors. An fp32 operator on one batch, once its gradient is
-     * known, copies v to the device and the product back as they are (no fp64 copies, the batch loaded once and its
-     * product replayed, as in {@link #applyOnDevice}); otherwise through the fp64 apply, rounded.
+     * known, runs its product on the arrays themselves where the backend's memory is the host's
+     * ({@code Backend.wrap}), or copies v to the device and the product back as they are (no fp64 copies, the batch
+     * loaded once and its product replayed, as in {@link #applyOnDevice}); otherwise through the fp64 apply, rounded.
      */
     @Override
     public void apply(float[] v, float[] out) {
@@ -172,9 +173,15 @@ public final class HessianOperator implements DeviceOperator {
             DeviceOperator.super.apply(v, out);
             return;
         }
-        be.write(vBuf, v, 0);
-        oneBatch().run();
-        be.read(hvBuf, out);
+        Replay loaded = oneBatch();
+        DeviceBuffer vHost = be.wrap(v), outHost = be.wrap(out);
+        if (vHost != null && outHost != null) {
+            product(order.length, vHost, outHost);       // host memory: the product reads v and writes out in place
+        } else {
+            be.write(vBuf, v, 0);
+            loaded.run();
+            be.read(hvBuf, out);
+        }
         if (weightDecay != 0) {
             for (int i = 0; i < out.length; i++) {
                 out[i] = (float) (out[i] + weightDecay * v[i]);
@@ -314,10 +321,15 @@ public final class HessianOperator implements DeviceOperator {
 
     /** The product of the loaded batch of b samples along vBuf, into hvBuf (device work only). */
     private void product(int b) {
+        product(b, vBuf, hvBuf);
+    }
+
+    /** The product of the loaded batch of b samples along v, into out. */
+    private void product(int b, DeviceBuffer v, DeviceBuffer out) {
         if (kind == Kind.HESSIAN) {
-            net.hessianVector(ws, params, vBuf, null, hvBuf, loss, b);
+            net.hessianVector(ws, params, v, null, out, loss, b);
         } else {
-            net.gaussNewtonVector(ws, params, vBuf, hvBuf, loss, b);
+            net.gaussNewtonVector(ws, params, v, out, loss, b);
         }
     }
 

@@ -106,6 +106,45 @@ class DeviceLanczosTest {
         }
     }
 
+    /**
+     * An fp32 network Hessian on one batch: its fp32 apply runs the product on the caller's arrays (CPU backend,
+     * {@code Backend.wrap}) and overwrites whatever they held (here NaN), with the same values as the fp64 apply; the
+     * host run on fp32 vectors ({@link HostLanczosSpace32}) gives the device run's Ritz values (fp64 basis) up to
+     * fp32 rounding.
+     */
+    @Test
+    void fp32NetworkHessianRunsInPlaceAndMatchesTheDeviceRun() {
+        Split data = SyntheticTasks.rings(128, 16, 6, 3, 2);
+        NetSpec spec = NetSpec.builder().inputs(6).embed(Group.parse("U(1)"), 5).equivariant(3, RadialProfile.RTANH)
+                .sigmaW(1.1).readout(3).build();
+        FeedForwardNet net = FeedForwardNet.of(spec);
+        double[] theta = net.initialParameters(new SplittableRandom(4));
+        try (Backend be = new CpuBackend(2)) {
+            HessianOperator h = HessianOperator.onDataset(net, theta, Loss.parse("ce"), data.train(), 128, be,
+                    DType.F32, 0, HessianOperator.Kind.HESSIAN);
+            int p = h.dimension();
+            h.gradient();                                    // the fp32 fast path starts once the gradient is known
+            double[] v = Vectors.rademacher(p, new SplittableRandom(5)), out64 = new double[p];
+            float[] v32 = new float[p], out32 = new float[p];
+            for (int i = 0; i < p; i++) {
+                v32[i] = (float) v[i];
+            }
+            java.util.Arrays.fill(out32, Float.NaN);
+            h.apply(v, out64);
+            h.apply(v32, out32);
+            for (int i = 0; i < p; i++) {
+                assertEquals(out64[i], out32[i], 0.0, "fp32 apply vs fp64 apply, entry " + i);
+            }
+            LanczosResult host = Lanczos.run(h, Lanczos.Options.of(20), new SplittableRandom(11));
+            LanczosResult device = Lanczos.runOnDevice(h, Lanczos.Options.of(20), new SplittableRandom(11));
+            double scale = Math.abs(host.ritzValues()[host.steps() - 1]);
+            for (int i = 0; i < host.steps(); i++) {
+                assertEquals(device.ritzValues()[i], host.ritzValues()[i], 1e-5 * scale, "Ritz value " + i
+                        + ": fp32 vectors vs the fp64 device basis, tol 1e-5 of the largest");
+            }
+        }
+    }
+
     @Test
     void deviceRunNeedsFullReorthogonalization() {
         ExplicitOperator a = ExplicitOperator.withSpectrum(new double[] {1, 2, 3}, new SplittableRandom(1));

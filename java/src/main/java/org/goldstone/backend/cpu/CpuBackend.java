@@ -104,6 +104,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public DeviceBuffer wrap(float[] a) {
+        return new CpuBuffer.F32(a, 0, a.length);
+    }
+
+    @Override
     public void read(DeviceBuffer src, float[] dst) {
         CpuBuffer s = CpuBuffer.of(src);
         if (dst.length != s.length()) {
