@@ -59,8 +59,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #lanczos20}: 20 Lanczos steps with full reorthogonalization on a {@link HessianOperator} of the same
  *       batch (fp32 device, fp64 host vectors, weight decay 0), fixed Rademacher start; each step is one operator
  *       apply (host -> device copy, one R-operator product, device -> host copy) plus the host-side
- *       reorthogonalization. Its iterations are longer (see the method). Its secondary result
- *       {@code hvpsPerRun} ({@link LanczosSplit}) is the same calls' cost in units of the products they made.</li>
+ *       reorthogonalization. Its iterations are longer (see the method). Its secondary results
+ *       ({@link LanczosSplit}) give the same calls' cost in units of the products they made.</li>
  * </ul>
  *
  * <p>Before timing, setup checks the answer: the fp32 loss of the initial parameters against the fp64 loss
@@ -355,9 +355,10 @@ public class TrainStepBench {
     /**
      * Secondary results of {@link #lanczos20}, summed over each measurement iteration (JMH resets the fields): the
      * calls, their milliseconds, and the milliseconds they spent inside the operator's products (backends whose
-     * memory is the host's; 0 elsewhere, where a product returns before the device has run it).
-     * {@link #hvpsPerRun} divides them: a call's cost in units of the products made in the same calls, a ratio that a
-     * slow phase of a shared machine moves far less than the ratio of two benchmarks run minutes apart.
+     * memory is the host's; 0 elsewhere, where a product returns before the device has run it). The report
+     * ({@link #main}) divides them per iteration: a call's cost in units of the products made in the same calls, a
+     * ratio that a slow phase of a shared machine moves far less than the ratio of two benchmarks run minutes apart.
+     * (JMH sums these counters over the iterations in its summary line; the per-iteration values are in the JSON.)
      */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
@@ -365,11 +366,6 @@ public class TrainStepBench {
         public long calls;
         public double lanczosMs;
         public double productMs;
-
-        /** Lanczos-20 ms / (product ms / 20) over this iteration's calls; 0 when no product was timed. */
-        public double hvpsPerRun() {
-            return productMs > 0 ? LANCZOS_STEPS * lanczosMs / productMs : 0;
-        }
     }
 
     /** The operator with the time spent in its products counted (host-memory backends). */
@@ -507,8 +503,7 @@ public class TrainStepBench {
      *       {@code pytorch <net> <ms> ms/step}.</li>
      *   <li>Curvature, from the same JMH run: step ms, HVP ms and GFLOP/s ({@link #hvpFlops}), HVP / step (the
      *       target is at most 2.5), Lanczos-20 ms, Lanczos-20 / HVP (the target is at most 22), and Lanczos-20 in
-     *       units of the products made in the same calls ({@link LanczosSplit#hvpsPerRun}, "-" where not
-     *       measured). Printed when the result has {@code hvp} or {@code lanczos20} scores; a ratio whose two scores
+     *       units of the products made in the same calls ({@link #ownProducts}, "-" where not measured). Printed when the result has {@code hvp} or {@code lanczos20} scores; a ratio whose two scores
      *       are not both there is "-".</li>
      * </ol>
      */
@@ -532,7 +527,7 @@ public class TrainStepBench {
         for (String method : List.of("step", "hvp", "lanczos20")) {
             scores.put(method, new LinkedHashMap<>());
         }
-        Map<String, String> ownProducts = new LinkedHashMap<>();       // lanczos20's secondary result hvpsPerRun
+        Map<String, String> ownProducts = new LinkedHashMap<>();       // from lanczos20's secondary results
         JsonNode results = new ObjectMapper().readTree(Path.of(args[0]).toFile());
         for (JsonNode r : results) {
             String bench = r.path("benchmark").asText();
@@ -550,10 +545,11 @@ public class TrainStepBench {
                     p.path("batch").asInt(), metric.path("score").asDouble(), metric.path("scoreError").asDouble());
             String key = s.net() + " " + s.shape() + " " + p.path("profile").asText();
             scores.get(method).put(key, s);
-            JsonNode own = r.path("secondaryMetrics").path("hvpsPerRun");
-            if (method.equals("lanczos20") && own.path("score").asDouble() > 0) {
-                ownProducts.put(key, String.format(Locale.ROOT, "%.2f ± %.2f", own.path("score").asDouble(),
-                        own.path("scoreError").asDouble()));
+            if (method.equals("lanczos20")) {
+                String own = ownProducts(r.path("secondaryMetrics"));
+                if (own != null) {
+                    ownProducts.put(key, own);
+                }
             }
         }
 
@@ -586,6 +582,30 @@ public class TrainStepBench {
                     st == null ? "-" : st.text(), h == null ? "-" : h.text(), hvpGflops, ratio(h, st),
                     l == null ? "-" : l.text(), ratio(l, h), ownProducts.getOrDefault(e.getKey(), "-"));
         }
+    }
+
+    /**
+     * Lanczos-20 in units of its own products, 20 lanczosMs / productMs for each measurement iteration of every
+     * fork ({@link LanczosSplit}): "mean (min - max)", or null when the products were not timed.
+     */
+    static String ownProducts(JsonNode secondary) {
+        JsonNode l = secondary.path("lanczosMs").path("rawData"), p = secondary.path("productMs").path("rawData");
+        double sum = 0, min = Double.POSITIVE_INFINITY, max = 0;
+        int n = 0;
+        for (int f = 0; f < l.size(); f++) {
+            for (int i = 0; i < l.get(f).size(); i++) {
+                double prod = p.path(f).path(i).asDouble();
+                if (!(prod > 0)) {
+                    return null;
+                }
+                double r = LANCZOS_STEPS * l.get(f).get(i).asDouble() / prod;
+                sum += r;
+                min = Math.min(min, r);
+                max = Math.max(max, r);
+                n++;
+            }
+        }
+        return n == 0 ? null : String.format(Locale.ROOT, "%.2f (%.2f - %.2f)", sum / n, min, max);
     }
 
     /** a.ms / b.ms to two decimals, or "-" if either is missing. */

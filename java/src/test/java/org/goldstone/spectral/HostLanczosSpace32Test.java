@@ -38,7 +38,7 @@ class HostLanczosSpace32Test {
     @Test
     void theFp32SweepsMatchFp64ReferencesAcrossBlocksHalvesAndTails() {
         SplittableRandom rng = new SplittableRandom(41);
-        int p = 2 * HostBasis.F32_BLOCK + 1013, count = 7;         // two halves, a partial block, a SIMD tail
+        int p = 2 * HostBasis.F32_BLOCK + 1013, count = 13;  // two halves, a partial block, a SIMD tail; 4-row groups and one row
         HostBasis.F32 q = new HostBasis.F32(count);
         float[][] rows = new float[count][p];
         for (float[] row : rows) {
