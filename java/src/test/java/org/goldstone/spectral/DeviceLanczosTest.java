@@ -88,16 +88,21 @@ class DeviceLanczosTest {
         }
     }
 
-    @Test
-    void networkHessianMatchesTheHostRun() {
-        Split data = SyntheticTasks.rings(200, 50, 6, 3, 2);
+    /** The Hessian of a small U(1) net on {@code train} ring samples, in batches of {@code batch}. */
+    private static HessianOperator ringsHessian(int train, int batch, Backend be, DType dtype, double weightDecay) {
+        Split data = SyntheticTasks.rings(train, 16, 6, 3, 2);
         NetSpec spec = NetSpec.builder().inputs(6).embed(Group.parse("U(1)"), 5).equivariant(3, RadialProfile.RTANH)
                 .sigmaW(1.1).readout(3).build();
         FeedForwardNet net = FeedForwardNet.of(spec);
         double[] theta = net.initialParameters(new SplittableRandom(4));
+        return HessianOperator.onDataset(net, theta, Loss.parse("ce"), data.train(), batch, be, dtype, weightDecay,
+                HessianOperator.Kind.HESSIAN);
+    }
+
+    @Test
+    void networkHessianMatchesTheHostRun() {
         try (Backend be = new CpuBackend(2)) {
-            HessianOperator h = HessianOperator.onDataset(net, theta, Loss.parse("ce"), data.train(), 64, be,
-                    DType.F64, 1e-3, HessianOperator.Kind.HESSIAN);
+            HessianOperator h = ringsHessian(200, 64, be, DType.F64, 1e-3);
             Lanczos.Options o = Lanczos.Options.of(25);
             LanczosResult host = Lanczos.run(h, o, new SplittableRandom(11));
             LanczosResult device = Lanczos.runOnDevice(h, o, new SplittableRandom(11));
@@ -114,14 +119,8 @@ class DeviceLanczosTest {
      */
     @Test
     void fp32NetworkHessianRunsInPlaceAndMatchesTheDeviceRun() {
-        Split data = SyntheticTasks.rings(128, 16, 6, 3, 2);
-        NetSpec spec = NetSpec.builder().inputs(6).embed(Group.parse("U(1)"), 5).equivariant(3, RadialProfile.RTANH)
-                .sigmaW(1.1).readout(3).build();
-        FeedForwardNet net = FeedForwardNet.of(spec);
-        double[] theta = net.initialParameters(new SplittableRandom(4));
         try (Backend be = new CpuBackend(2)) {
-            HessianOperator h = HessianOperator.onDataset(net, theta, Loss.parse("ce"), data.train(), 128, be,
-                    DType.F32, 0, HessianOperator.Kind.HESSIAN);
+            HessianOperator h = ringsHessian(128, 128, be, DType.F32, 0);
             int p = h.dimension();
             h.gradient();                                    // the fp32 fast path starts once the gradient is known
             double[] v = Vectors.rademacher(p, new SplittableRandom(5)), out64 = new double[p];
