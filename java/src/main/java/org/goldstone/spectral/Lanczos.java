@@ -186,11 +186,12 @@ public final class Lanczos {
             stored = false;
             V w = space.apply(v);
             // FULL on a space with a fused step: two sweeps over the basis do the recurrence and the
-            // reorthogonalization together (LanczosSpace.projectStep); otherwise one pass for the three-term
-            // recurrence, alpha = w.v and the finiteness check, a second for w -= alpha v with |w|, and the
-            // reorthogonalization returns |w| from its update sweep (no separate norm passes)
-            double[] fused = !full || (betaPrev == 0 && j > 0) ? null
-                    : j + 1 == m ? space.finalStep(w, j + 1) : space.projectStep(w, j + 1);
+            // reorthogonalization together (LanczosSpace.projectStep), after a restart too (the projection onto the
+            // whole basis removes v_{j-1}, uncoupled there, with the drift; and the step records the restart
+            // vector's Gram column, which every later least-squares step needs); otherwise one pass for the
+            // three-term recurrence, alpha = w.v and the finiteness check, a second for w -= alpha v with |w|, and
+            // the reorthogonalization returns |w| from its update sweep (no separate norm passes)
+            double[] fused = !full ? null : j + 1 == m ? space.finalStep(w, j + 1) : space.projectStep(w, j + 1);
             double aj = fused != null ? fused[0]
                     : space.recurrence(w, betaPrev, vPrev != null && betaPrev != 0 ? vPrev : null, v);
             if (Double.isNaN(aj)) {

@@ -110,6 +110,44 @@ class HostLanczosSpace32Test {
     }
 
     /**
+     * An fp32 operator whose products are exact in fp32 (diag(-1, 2, 4) on +-1 start entries): the Krylov space is
+     * exhausted at step 3, the run restarts from a Gaussian vector (the space's orthogonalization, scaling and
+     * classical recurrence, not the fused step), and the Ritz values still hold -1, 2 and 4 with a basis that stays
+     * orthonormal.
+     */
+    @Test
+    void breakdownsRestartThroughTheClassicalPath() {
+        int p = 30;
+        double[][] m = new double[p][p];
+        for (int i = 0; i < p; i++) {
+            m[i][i] = i % 3 == 0 ? -1 : i % 3 == 1 ? 2 : 4;
+        }
+        SymmetricOperator a = fp32(ExplicitOperator.of(m), 1);
+        double[] start = new double[p];
+        SplittableRandom rng = new SplittableRandom(44);
+        for (int i = 0; i < p; i++) {
+            start[i] = rng.nextBoolean() ? 1 : -1;
+        }
+        LanczosResult r = Lanczos.run(a, Lanczos.Options.of(12).withStart(start).withKeepBasis(true), rng);
+        assertEquals(3, r.breakdowns().get(0), "the Krylov space of the start vector has dimension 3");
+        assertEquals(12, r.steps(), "the run goes on from the restart (whose fp32 rounding leaves no exact"
+                + " invariant subspace to find again)");
+        for (double lambda : new double[] {-1, 2, 4}) {
+            double nearest = Double.POSITIVE_INFINITY;
+            for (double theta : r.ritzValues()) {
+                nearest = Math.min(nearest, Math.abs(theta - lambda));
+            }
+            assertTrue(nearest < 1e-6, "a Ritz value within 1e-6 of " + lambda + ": " + nearest);
+        }
+        double[][] q = r.basis();
+        for (int i = 0; i < q.length; i++) {
+            for (int j = 0; j <= i; j++) {
+                assertEquals(i == j ? 1 : 0, Vectors.dot(q[i], q[j]), 1e-7, "q_" + i + " . q_" + j);
+            }
+        }
+    }
+
+    /**
      * The last step's beta_m, from one sweep over w and the last two basis rows, is the norm of the residual
      * A q_m - alpha_m q_m - beta_{m-1} q_{m-1} computed from the kept basis; and the run's Ritz values are those of a
      * run one step longer cut at m (the last step's alpha agrees with the full projection's).

@@ -309,4 +309,43 @@ class LanczosTest {
         assertEquals(exact[P - 1], ritz[ritz.length - 1], 1e-5, "largest Ritz value vs dense, tol 1e-5");
         assertEquals(exact[0], ritz[0], 1e-5, "smallest Ritz value vs dense, tol 1e-5");
     }
+
+    /**
+     * The step after a restart is a fused least-squares step too, so it records the restart vector's Gram column:
+     * without it (the column left at 0, read as G_jj - 1 = -1) every later step mis-corrected its coefficient along
+     * the restart vector, and with products that carry rounding noise (here rounded to fp32) the basis lost
+     * orthogonality to 1e-7 against that vector. diag(-1, 2, 4) from a +-1 start breaks down at step 3.
+     */
+    @Test
+    void stepsAfterARestartKeepTheBasisOrthonormal() {
+        int p = 30;
+        SymmetricOperator a = new SymmetricOperator() {
+            @Override
+            public int dimension() {
+                return p;
+            }
+
+            @Override
+            public void apply(double[] v, double[] out) {
+                for (int i = 0; i < p; i++) {
+                    out[i] = (float) ((i % 3 == 0 ? -1 : i % 3 == 1 ? 2 : 4) * v[i]);
+                }
+            }
+        };
+        double[] start = new double[p];
+        SplittableRandom rng = new SplittableRandom(44);
+        for (int i = 0; i < p; i++) {
+            start[i] = rng.nextBoolean() ? 1 : -1;
+        }
+        LanczosResult r = Lanczos.run(a, Lanczos.Options.of(12).withStart(start).withKeepBasis(true), rng);
+        assertEquals(3, r.breakdowns().get(0), "the Krylov space of the start vector has dimension 3");
+        double[][] q = r.basis();
+        double worst = 0;
+        for (int i = 0; i < q.length; i++) {
+            for (int j = 0; j <= i; j++) {
+                worst = Math.max(worst, Math.abs(Vectors.dot(q[i], q[j]) - (i == j ? 1 : 0)));
+            }
+        }
+        assertTrue(worst < 1e-12, "max |V^T V - I| = " + worst + ", tol 1e-12 (fp64 basis)");
+    }
 }
