@@ -118,18 +118,7 @@ class HostLanczosSpace32Test {
      */
     @Test
     void restartsKeepTheRitzValuesAndTheBasis() {
-        int p = 30;
-        double[][] m = new double[p][p];
-        for (int i = 0; i < p; i++) {
-            m[i][i] = i % 3 == 0 ? -1 : i % 3 == 1 ? 2 : 4;
-        }
-        SymmetricOperator a = fp32(ExplicitOperator.of(m), 1);
-        double[] start = new double[p];
-        SplittableRandom rng = new SplittableRandom(44);
-        for (int i = 0; i < p; i++) {
-            start[i] = rng.nextBoolean() ? 1 : -1;
-        }
-        LanczosResult r = Lanczos.run(a, Lanczos.Options.of(12).withStart(start).withKeepBasis(true), rng);
+        LanczosResult r = Spectra.runFromSigns(fp32(ExplicitOperator.of(Spectra.minusOneTwoFour(30)), 1), 12, 44);
         assertEquals(3, r.breakdowns().get(0), "the Krylov space of the start vector has dimension 3");
         assertEquals(12, r.steps(), "the run goes on from the restart (whose fp32 rounding leaves no exact"
                 + " invariant subspace to find again)");

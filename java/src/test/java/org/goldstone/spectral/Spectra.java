@@ -98,4 +98,23 @@ final class Spectra {
         return what + ": expected " + expected + ", got " + actual + " (|diff| = " + Math.abs(expected - actual)
                 + ", tol " + tol + ")";
     }
+
+    /** diag(-1, 2, 4, -1, 2, 4, ...), p x p: its products of +-1 vectors are exact in fp32. */
+    static double[][] minusOneTwoFour(int p) {
+        double[][] m = new double[p][p];
+        for (int i = 0; i < p; i++) {
+            m[i][i] = i % 3 == 0 ? -1 : i % 3 == 1 ? 2 : 4;
+        }
+        return m;
+    }
+
+    /** {@code steps} FULL Lanczos steps on a from a seeded +-1 start, basis kept (restarts from the same rng). */
+    static LanczosResult runFromSigns(SymmetricOperator a, int steps, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] start = new double[a.dimension()];
+        for (int i = 0; i < start.length; i++) {
+            start[i] = rng.nextBoolean() ? 1 : -1;
+        }
+        return Lanczos.run(a, Lanczos.Options.of(steps).withStart(start).withKeepBasis(true), rng);
+    }
 }
