@@ -1,6 +1,7 @@
 package org.goldstone.spectral;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class HostLanczosSpace32Test {
     /** A dense matrix behind an fp32 interface: input rounded to fp32 (as given), product rounded to fp32. */
-    private static SymmetricOperator fp32(ExplicitOperator dense, double scale) {
+    private static SymmetricOperator fp32(SymmetricOperator dense, double scale) {
         return new SymmetricOperator() {
             @Override
             public int dimension() {
@@ -134,6 +135,26 @@ class HostLanczosSpace32Test {
             for (int j = 0; j <= i; j++) {
                 assertEquals(i == j ? 1 : 0, Vectors.dot(q[i], q[j]), 1e-7, "q_" + i + " . q_" + j);
             }
+        }
+    }
+
+    /**
+     * A NaN in the 7th fp32 product: the run names step 7 and the entry, and its partial result holds the six
+     * completed steps of the clean run.
+     */
+    @Test
+    void aNonFiniteProductNamesTheStepAndKeepsCompletedSteps() {
+        SplittableRandom rng = new SplittableRandom(45);
+        ExplicitOperator dense = ExplicitOperator.withSpectrum(Spectra.distinct(80, -2, 10, rng), rng);
+        NonFiniteProbeException e = assertThrows(NonFiniteProbeException.class, () -> Lanczos.run(
+                fp32(Spectra.nanOnCall(dense, 7), 1), 20, Reorthogonalization.FULL, new SplittableRandom(9)));
+        assertEquals(7, e.step(), e.getMessage());
+        assertTrue(e.getMessage().contains("entry 3"), e.getMessage());
+        LanczosResult partial = e.partial(LanczosResult.class);
+        LanczosResult clean = Lanczos.run(fp32(dense, 1), 20, Reorthogonalization.FULL, new SplittableRandom(9));
+        assertEquals(6, partial.steps(), "completed steps in the partial result");
+        for (int j = 0; j < 6; j++) {
+            assertEquals(clean.alpha()[j], partial.alpha()[j], 0.0, "partial alpha_" + (j + 1));
         }
     }
 
