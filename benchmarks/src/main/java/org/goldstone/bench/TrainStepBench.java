@@ -503,8 +503,9 @@ public class TrainStepBench {
      *       {@code pytorch <net> <ms> ms/step}.</li>
      *   <li>Curvature, from the same JMH run: step ms, HVP ms and GFLOP/s ({@link #hvpFlops}), HVP / step (the
      *       target is at most 2.5), Lanczos-20 ms, Lanczos-20 / HVP (the target is at most 22), and Lanczos-20 in
-     *       units of the products made in the same calls ({@link #ownProducts}, "-" where not measured). Printed when the result has {@code hvp} or {@code lanczos20} scores; a ratio whose two scores
-     *       are not both there is "-".</li>
+     *       units of the products made in the same calls ({@link #ownProducts}, "-" where not measured). Printed
+     *       when the result has {@code hvp} or {@code lanczos20} scores; a ratio whose two scores are not both there
+     *       is "-".</li>
      * </ol>
      */
     public static void main(String[] args) throws IOException {

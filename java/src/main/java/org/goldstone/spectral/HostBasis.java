@@ -25,9 +25,6 @@ abstract sealed class HostBasis permits HostBasis.F64, HostBasis.F32 {
             VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final int L = D.length();
 
-    /** q_k as a host fp64 copy. */
-    abstract double[] row(int k);
-
     /** Loads q_k[i .. i + L) as fp64 lanes. */
     abstract DoubleVector lanes(int k, int i);
 
@@ -197,7 +194,7 @@ abstract sealed class HostBasis permits HostBasis.F64, HostBasis.F32 {
             this.q = q;
         }
 
-        @Override
+        /** q_k itself (referenced). */
         double[] row(int k) {
             return q[k];
         }
@@ -222,8 +219,9 @@ abstract sealed class HostBasis permits HostBasis.F64, HostBasis.F32 {
         }
 
         /**
-         * The dot sweep on an fp32 w ({@link HostLanczosSpace32}): out[k] += q_k[from..to) . w[from..to) for k &lt; count,
-         * out[count] += |w[from..to)|^2 and, with {@code last >= 0}, the Gram column out[count + 1 + k] += q_k . q_last.
+         * The dot sweep on an fp32 w ({@link HostLanczosSpace32}): out[k] += q_k[from..to) . w[from..to) for
+         * k &lt; count, out[count] += |w[from..to)|^2 and, with {@code last >= 0}, the Gram column
+         * out[count + 1 + k] += q_k . q_last.
          * Each block of w and of q_last is widened to fp64 once; every basis row is read once and its lanes serve both
          * dots (exact fp32 products, fp64 sums).
          */
@@ -392,38 +390,6 @@ abstract sealed class HostBasis permits HostBasis.F64, HostBasis.F32 {
         /** Keeps {@code row} itself (not a copy) as q_k: the caller never modifies it afterwards. */
         void keep(int k, float[] row) {
             q[k] = row;
-        }
-
-        /** Rounds v to fp32 in place and keeps the rounded copy as q_k. */
-        void store(int k, double[] v) {
-            store(k, v, 1.0);
-        }
-
-        /** v *= scale, rounded to fp32 in place, and the rounded copy kept as q_k: one sweep over v. */
-        void store(int k, double[] v, double scale) {
-            float[] r = q[k] == null || q[k].length != v.length ? new float[v.length] : q[k];
-            DoubleVector s = DoubleVector.broadcast(D, scale);
-            int vecEnd = v.length / L * L;
-            for (int i = 0; i < vecEnd; i += L) {
-                FloatVector f = (FloatVector) DoubleVector.fromArray(D, v, i).mul(s)
-                        .convertShape(VectorOperators.D2F, F, 0);
-                f.intoArray(r, i);
-                ((DoubleVector) f.convertShape(VectorOperators.F2D, D, 0)).intoArray(v, i);
-            }
-            for (int i = vecEnd; i < v.length; i++) {
-                r[i] = (float) (v[i] * scale);
-                v[i] = r[i];
-            }
-            q[k] = r;
-        }
-
-        @Override
-        double[] row(int k) {
-            double[] out = new double[q[k].length];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = q[k][i];
-            }
-            return out;
         }
 
         @Override

@@ -1,21 +1,14 @@
 package org.goldstone.spectral;
 
-import java.util.ArrayDeque;
-import org.goldstone.tensor.DType;
-
 /**
- * {@link LanczosSpace} on host fp64 arrays: the fused two-thread sweeps of {@link Vectors}. The basis is kept in
- * fp64, or in fp32 when the operator rounds its input to fp32 anyway ({@link SymmetricOperator#inputPrecision}):
- * each v_j is rounded to fp32 when it is stored, so the stored vector is exactly the one applied, and every
- * coefficient, norm and the tridiagonal matrix stay fp64. With an fp32 basis the working vectors are recycled
- * ({@link #release}), so a step allocates nothing.
+ * {@link LanczosSpace} on host fp64 arrays: the fused two-thread sweeps of {@link Vectors}, the basis rows being the
+ * working vectors themselves. (An operator that rounds its input to fp32 runs in {@link HostLanczosSpace32}
+ * whenever a basis is kept.)
  */
 final class HostLanczosSpace implements LanczosSpace<double[]> {
     private final SymmetricOperator a;
     private final double[][] basis64;
-    private final HostBasis.F32 basis32;
-    private final HostBasis basis;
-    private final ArrayDeque<double[]> free = new ArrayDeque<>();
+    private final HostBasis.F64 basis;
     private final int slots;
     /** The basis's Gram matrix Q^T Q, a column per fused step ({@link #projectStep}); allocated by the first. */
     private double[][] gram;
@@ -24,15 +17,8 @@ final class HostLanczosSpace implements LanczosSpace<double[]> {
     HostLanczosSpace(SymmetricOperator a, int steps) {
         this.a = a;
         this.slots = steps;
-        if (a.inputPrecision() == DType.F32) {
-            this.basis64 = null;
-            this.basis32 = new HostBasis.F32(steps);
-            this.basis = basis32;
-        } else {
-            this.basis64 = new double[steps][];
-            this.basis32 = null;
-            this.basis = new HostBasis.F64(basis64);
-        }
+        this.basis64 = new double[steps][];
+        this.basis = new HostBasis.F64(basis64);
     }
 
     @Override
@@ -52,16 +38,9 @@ final class HostLanczosSpace implements LanczosSpace<double[]> {
 
     @Override
     public double[] apply(double[] v) {
-        double[] w = free.isEmpty() ? new double[v.length] : free.pop();
+        double[] w = new double[v.length];
         a.apply(v, w);
         return w;
-    }
-
-    @Override
-    public void release(double[] v) {
-        if (basis32 != null && v != null && v.length == a.dimension() && free.size() < 4) {
-            free.push(v);                 // fp64 basis rows are the working vectors themselves: never recycled
-        }
     }
 
     @Override
@@ -76,20 +55,7 @@ final class HostLanczosSpace implements LanczosSpace<double[]> {
 
     @Override
     public void store(int j, double[] v) {
-        if (basis32 != null) {
-            basis32.store(j, v);
-        } else {
-            basis64[j] = v;
-        }
-    }
-
-    @Override
-    public void scaleAndStore(int j, double alpha, double[] w) {
-        if (basis32 != null) {
-            basis32.store(j, w, alpha);                   // one sweep: scale, round to fp32, keep
-        } else {
-            LanczosSpace.super.scaleAndStore(j, alpha, w);
-        }
+        basis64[j] = v;
     }
 
     @Override

@@ -4,7 +4,8 @@ import java.util.ArrayDeque;
 import org.goldstone.tensor.HostVectors;
 
 /**
- * {@link LanczosSpace} of FULL runs on an operator that rounds its input to fp32 anyway
+ * {@link LanczosSpace} of the runs that keep a basis (FULL, or keepBasis) on an operator that rounds its input to fp32
+ * anyway
  * ({@link SymmetricOperator#inputPrecision}): every vector is an fp32 array times an fp64 scale
  * ({@link Scaled}, the vector is s x), so the operator's fp32 product comes back as it is
  * ({@link SymmetricOperator#apply(float[], float[])}), the basis keeps the very arrays that were applied (no copy),

@@ -122,12 +122,13 @@ public final class Lanczos {
     }
 
     /**
-     * Runs {@code o.steps()} steps on host fp64 vectors. With FULL reorthogonalization, an operator that rounds its
-     * input to fp32 anyway ({@link SymmetricOperator#inputPrecision}) runs on fp32 arrays with fp64 scales instead
-     * ({@link HostLanczosSpace32}: its fp32 products come back as they are, the basis keeps the applied arrays, and
-     * the last step takes alpha_m and beta_m from the last two basis vectors); an operator that lives on an accelerator
-     * ({@link DeviceOperator} of a backend whose memory is not the host's) with FULL reorthogonalization runs with its vectors on
-     * the device instead ({@link #runOnDevice}), same results up to rounding.
+     * Runs {@code o.steps()} steps on host fp64 vectors. When a basis is kept (FULL, or keepBasis), an operator that
+     * rounds its input to fp32 anyway ({@link SymmetricOperator#inputPrecision}) runs on fp32 arrays with fp64
+     * scales instead ({@link HostLanczosSpace32}: its fp32 products come back as they are, the basis keeps the
+     * applied arrays, and the last step takes alpha_m and beta_m from the last two basis vectors). An operator that
+     * lives on an accelerator ({@link DeviceOperator} of a backend whose memory is not the host's) with FULL
+     * reorthogonalization runs with its vectors on the device instead ({@link #runOnDevice}), same results up to
+     * rounding.
      */
     public static LanczosResult run(SymmetricOperator a, Options o, SplittableRandom rng) {
         boolean full = o.reorthogonalization() == Reorthogonalization.FULL;
@@ -135,10 +136,10 @@ public final class Lanczos {
             return runOnDevice((DeviceOperator) a, o, rng);    // an accelerator's operator: keep the vectors there
         }
         int m = full ? Math.min(o.steps(), a.dimension()) : o.steps();
-        if (full && a.inputPrecision() == DType.F32) {
+        boolean store = full || o.keepBasis();
+        if (store && a.inputPrecision() == DType.F32) {
             return run(a, new HostLanczosSpace32(a, Math.max(0, m)), o, rng);
         }
-        boolean store = full || o.keepBasis();
         return run(a, new HostLanczosSpace(a, store ? Math.max(0, m) : 0), o, rng);
     }
 
