@@ -295,15 +295,8 @@ public final class FiniteWidth {
         requireWeights(setup, "tangent");
         requireQ0(q0);
         int d = setup.group().unitDim();
-        if (a.length != d) {
-            throw new IllegalArgumentException("tangent: expected a " + d + " x " + d + " generator, found "
-                    + a.length + " rows");
-        }
+        requireSquare(a, d, "tangent", "generator");
         for (int r = 0; r < d; r++) {
-            if (a[r].length != d) {
-                throw new IllegalArgumentException("tangent: expected a " + d + " x " + d + " generator, found a row"
-                        + " of " + a[r].length);
-            }
             for (int c = 0; c < d; c++) {
                 if (Math.abs(a[r][c] + a[c][r]) > 1e-12) {
                     throw new IllegalArgumentException("tangent: expected an antisymmetric generator, found A["
@@ -419,16 +412,23 @@ public final class FiniteWidth {
         }
     }
 
-    private static void requireOrthogonal(double[][] g, int d) {
-        if (g.length != d) {
-            throw new IllegalArgumentException("group action: expected a " + d + " x " + d + " matrix, found "
-                    + g.length + " rows");
+    /** m is d x d, or an error "what: expected a d x d noun, found ..." naming the row count or the bad row. */
+    private static void requireSquare(double[][] m, int d, String what, String noun) {
+        if (m.length != d) {
+            throw new IllegalArgumentException(what + ": expected a " + d + " x " + d + " " + noun + ", found "
+                    + m.length + " rows");
         }
-        for (int r = 0; r < d; r++) {
-            if (g[r].length != d) {
-                throw new IllegalArgumentException("group action: expected a " + d + " x " + d + " matrix, found a"
-                        + " row of " + g[r].length);
+        for (double[] row : m) {
+            if (row.length != d) {
+                throw new IllegalArgumentException(what + ": expected a " + d + " x " + d + " " + noun
+                        + ", found a row of " + row.length);
             }
+        }
+    }
+
+    private static void requireOrthogonal(double[][] g, int d) {
+        requireSquare(g, d, "group action", "matrix");
+        for (int r = 0; r < d; r++) {
             for (int c = 0; c < d; c++) {
                 double dot = 0;
                 for (int i = 0; i < d; i++) {
