@@ -7,15 +7,15 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Orthonormal vectors q_0, q_1, ... kept on the host for reorthogonalization, stored in fp64 ({@link F64}) or, for an
- * operator that rounds its input to fp32 anyway, in fp32 ({@link F32}: the stored vector is the one the operator
- * is applied to, half the memory and half the traffic of every sweep). Every sum is accumulated in fp64.
+ * Orthonormal vectors q_0, q_1, ... kept on the host for reorthogonalization, in fp64 ({@link F64}, swept with an
+ * fp64 w); the fp32 rows of {@link HostLanczosSpace32} and their sweeps with an fp32 w are {@link F32} (half the
+ * memory and half the traffic of every sweep). Every sum is accumulated in fp64.
  *
  * <p>The two sweeps of classical Gram-Schmidt run in blocks of {@link #BLOCK} entries, so each block of w stays in
  * the L1 cache while up to four basis vectors stream past it (one read of the basis and one of w per sweep), in SIMD
  * lanes with partial sums added in a fixed order: results do not depend on scheduling or on when the JIT compiles.
  */
-abstract sealed class HostBasis permits HostBasis.F64, HostBasis.F32 {
+abstract sealed class HostBasis permits HostBasis.F64 {
     /** Entries of w per cache block (8 KiB of fp64). */
     static final int BLOCK = 1024;
     /** Entries per block of the fp32 sweeps ({@link F32}): the fp64 copies of w and q_last (256 KiB) stay in the L2. */
@@ -210,8 +210,11 @@ abstract sealed class HostBasis permits HostBasis.F64, HostBasis.F32 {
         }
     }
 
-    /** fp32 rows; {@link #store} rounds the vector it keeps to fp32 in place, so stored and used vector agree. */
-    static final class F32 extends HostBasis {
+    /**
+     * fp32 rows, kept by reference ({@link #keep}: the arrays {@link HostLanczosSpace32} applied), with their own
+     * sweeps on an fp32 w; not a {@link HostBasis}, whose sweeps take an fp64 w.
+     */
+    static final class F32 {
         private final float[][] q;
 
         F32(int slots) {
@@ -390,16 +393,6 @@ abstract sealed class HostBasis permits HostBasis.F64, HostBasis.F32 {
         /** Keeps {@code row} itself (not a copy) as q_k: the caller never modifies it afterwards. */
         void keep(int k, float[] row) {
             q[k] = row;
-        }
-
-        @Override
-        DoubleVector lanes(int k, int i) {
-            return (DoubleVector) FloatVector.fromArray(F, q[k], i).convertShape(VectorOperators.F2D, D, 0);
-        }
-
-        @Override
-        double at(int k, int i) {
-            return q[k][i];
         }
     }
 }

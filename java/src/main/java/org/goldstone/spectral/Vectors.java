@@ -77,7 +77,7 @@ final class Vectors {
         return orthogonalizeInPlace(w, new HostBasis.F64(q), count, before);
     }
 
-    /** As {@link #orthogonalizeInPlace(double[], double[][], int, double)} against a basis kept in fp64 or fp32. */
+    /** As {@link #orthogonalizeInPlace(double[], double[][], int, double)} against a {@link HostBasis}. */
     static double orthogonalizeInPlace(double[] w, HostBasis q, int count, double before) {
         if (count == 0) {
             return before;
