@@ -159,9 +159,7 @@ abstract sealed class HostBasis permits HostBasis.F64 {
         DoubleVector xu = DoubleVector.zero(D), xv = xu, xx = xu, uu = xu, uv = xu, vv = xu;
         int vecEnd = from + (to - from) / L * L;
         for (int i = from; i < vecEnd; i += L) {
-            DoubleVector a = (DoubleVector) FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector b = (DoubleVector) FloatVector.fromArray(F, u, i).convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector c = (DoubleVector) FloatVector.fromArray(F, v, i).convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector a = F32.ld(x, i), b = F32.ld(u, i), c = F32.ld(v, i);
             xu = a.fma(b, xu);
             xv = a.fma(c, xv);
             xx = a.fma(a, xx);
@@ -263,7 +261,7 @@ abstract sealed class HostBasis permits HostBasis.F64 {
         private static void widen(float[] w, int b, int n, double[] x) {
             int vecEnd = n / L * L;
             for (int i = 0; i < vecEnd; i += L) {
-                ((DoubleVector) FloatVector.fromArray(F, w, b + i).convertShape(VectorOperators.F2D, D, 0)).intoArray(x, i);
+                ld(w, b + i).intoArray(x, i);
             }
             for (int i = vecEnd; i < n; i++) {
                 x[i] = w[b + i];
