@@ -152,35 +152,26 @@ abstract sealed class HostBasis permits HostBasis.F64 {
     }
 
     /**
-     * The six inner products of three fp32 vectors over [from, to), added into out: {x.u, x.v, x.x, u.u, u.v, v.v}
-     * (exact products, fp64 sums in a fixed order).
+     * The three inner products of two fp32 vectors over [from, to), added into out: {x.u, x.x, u.u} (exact
+     * products, fp64 sums in a fixed order).
      */
-    static void sixDots(float[] x, float[] u, float[] v, int from, int to, double[] out) {
-        DoubleVector xu = DoubleVector.zero(D), xv = xu, xx = xu, uu = xu, uv = xu, vv = xu;
+    static void threeDots(float[] x, float[] u, int from, int to, double[] out) {
+        DoubleVector xu = DoubleVector.zero(D), xx = xu, uu = xu;
         int vecEnd = from + (to - from) / L * L;
         for (int i = from; i < vecEnd; i += L) {
-            DoubleVector a = F32.ld(x, i), b = F32.ld(u, i), c = F32.ld(v, i);
+            DoubleVector a = F32.ld(x, i), b = F32.ld(u, i);
             xu = a.fma(b, xu);
-            xv = a.fma(c, xv);
             xx = a.fma(a, xx);
             uu = b.fma(b, uu);
-            uv = b.fma(c, uv);
-            vv = c.fma(c, vv);
         }
         out[0] += xu.reduceLanes(VectorOperators.ADD);          // one by one: a vector in an array is boxed
-        out[1] += xv.reduceLanes(VectorOperators.ADD);
-        out[2] += xx.reduceLanes(VectorOperators.ADD);
-        out[3] += uu.reduceLanes(VectorOperators.ADD);
-        out[4] += uv.reduceLanes(VectorOperators.ADD);
-        out[5] += vv.reduceLanes(VectorOperators.ADD);
+        out[1] += xx.reduceLanes(VectorOperators.ADD);
+        out[2] += uu.reduceLanes(VectorOperators.ADD);
         for (int i = vecEnd; i < to; i++) {
-            double a = x[i], b = u[i], c = v[i];
+            double a = x[i], b = u[i];
             out[0] += a * b;
-            out[1] += a * c;
-            out[2] += a * a;
-            out[3] += b * b;
-            out[4] += b * c;
-            out[5] += c * c;
+            out[1] += a * a;
+            out[2] += b * b;
         }
     }
 
@@ -376,6 +367,108 @@ abstract sealed class HostBasis permits HostBasis.F64 {
                 }
             }
             return sq.reduceLanes(VectorOperators.ADD) + tail;
+        }
+
+        /**
+         * The one sweep of a FULL step of {@link HostLanczosSpace32} over rows [0, n), for the applied array u and
+         * its product w, per block of {@link #F32_BLOCK} entries: out[k] += q_k . w and out[n + k] += q_k . u, and
+         * the next vector w = fp32(sigma (w - a1 u - sum_k g_k q_k)) (sigma a power of two: exact) with
+         * out[2n] += the sum of squares of its stored entries. Each row's lanes are loaded and widened once and serve
+         * the two dots and the update: one read of the basis and one widening per entry.
+         */
+        void project(float[] w, float[] u, int n, double[] g, double a1, double sigma, int from, int to,
+                     double[] out) {
+            double[] x = new double[F32_BLOCK], y = new double[F32_BLOCK], z = new double[F32_BLOCK];
+            DoubleVector na1 = DoubleVector.broadcast(D, -a1), s = DoubleVector.broadcast(D, sigma);
+            DoubleVector tt = DoubleVector.zero(D);
+            double ttt = 0;
+            for (int b = from; b < to; b += F32_BLOCK) {
+                int e = Math.min(to, b + F32_BLOCK), len = e - b, vecEnd = len / L * L;
+                widen(w, b, len, x);
+                widen(u, b, len, y);
+                for (int i = 0; i < vecEnd; i += L) {
+                    DoubleVector.fromArray(D, y, i).fma(na1, DoubleVector.fromArray(D, x, i)).intoArray(z, i);
+                }
+                for (int i = vecEnd; i < len; i++) {
+                    z[i] = Math.fma(-a1, y[i], x[i]);
+                }
+                projectRows(x, y, z, n, g, b, len, out);
+                for (int i = 0; i < vecEnd; i += L) {
+                    FloatVector f = (FloatVector) DoubleVector.fromArray(D, z, i).mul(s)
+                            .convertShape(VectorOperators.D2F, F, 0);
+                    f.intoArray(w, b + i);
+                    DoubleVector r = (DoubleVector) f.convertShape(VectorOperators.F2D, D, 0);
+                    tt = r.fma(r, tt);
+                }
+                for (int i = vecEnd; i < len; i++) {
+                    float f = (float) (z[i] * sigma);
+                    w[b + i] = f;
+                    ttt += (double) f * f;
+                }
+            }
+            out[2 * n] += tt.reduceLanes(VectorOperators.ADD) + ttt;
+        }
+
+        /**
+         * One block of {@link #project}: out[k] += q_k . x, out[n + k] += q_k . y, z -= sum_k g_k q_k over the block
+         * [b, b + len) (x, y, z: the block's fp64 copies, index i - b), four rows at a time.
+         */
+        private void projectRows(double[] x, double[] y, double[] z, int n, double[] g, int b, int len,
+                                 double[] out) {
+            int vecEnd = len / L * L;
+            int k = 0;
+            for (; k + 4 <= n; k += 4) {
+                float[] q0 = q[k], q1 = q[k + 1], q2 = q[k + 2], q3 = q[k + 3];
+                DoubleVector n0 = DoubleVector.broadcast(D, -g[k]), n1 = DoubleVector.broadcast(D, -g[k + 1]);
+                DoubleVector n2 = DoubleVector.broadcast(D, -g[k + 2]), n3 = DoubleVector.broadcast(D, -g[k + 3]);
+                DoubleVector a0 = DoubleVector.zero(D), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+                for (int i = 0; i < vecEnd; i += L) {
+                    DoubleVector r0 = ld(q0, b + i), r1 = ld(q1, b + i), r2 = ld(q2, b + i), r3 = ld(q3, b + i);
+                    DoubleVector vx = DoubleVector.fromArray(D, x, i), vy = DoubleVector.fromArray(D, y, i);
+                    a0 = r0.fma(vx, a0);
+                    a1 = r1.fma(vx, a1);
+                    a2 = r2.fma(vx, a2);
+                    a3 = r3.fma(vx, a3);
+                    c0 = r0.fma(vy, c0);
+                    c1 = r1.fma(vy, c1);
+                    c2 = r2.fma(vy, c2);
+                    c3 = r3.fma(vy, c3);
+                    r3.fma(n3, r2.fma(n2, r1.fma(n1, r0.fma(n0, DoubleVector.fromArray(D, z, i))))).intoArray(z, i);
+                }
+                // reduced one by one: a vector stored in an array is boxed, and the loop above with it (40x slower)
+                double[] sx = {a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
+                    a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD)};
+                double[] sy = {c0.reduceLanes(VectorOperators.ADD), c1.reduceLanes(VectorOperators.ADD),
+                    c2.reduceLanes(VectorOperators.ADD), c3.reduceLanes(VectorOperators.ADD)};
+                for (int r = 0; r < 4; r++) {
+                    float[] row = q[k + r];
+                    for (int i = vecEnd; i < len; i++) {
+                        sx[r] += row[b + i] * x[i];
+                        sy[r] += row[b + i] * y[i];
+                        z[i] = Math.fma(-g[k + r], row[b + i], z[i]);
+                    }
+                    out[k + r] += sx[r];
+                    out[n + k + r] += sy[r];
+                }
+            }
+            for (; k < n; k++) {
+                float[] row = q[k];
+                DoubleVector n0 = DoubleVector.broadcast(D, -g[k]), a0 = DoubleVector.zero(D), c0 = a0;
+                for (int i = 0; i < vecEnd; i += L) {
+                    DoubleVector r0 = ld(row, b + i);
+                    a0 = r0.fma(DoubleVector.fromArray(D, x, i), a0);
+                    c0 = r0.fma(DoubleVector.fromArray(D, y, i), c0);
+                    r0.fma(n0, DoubleVector.fromArray(D, z, i)).intoArray(z, i);
+                }
+                double sx = a0.reduceLanes(VectorOperators.ADD), sy = c0.reduceLanes(VectorOperators.ADD);
+                for (int i = vecEnd; i < len; i++) {
+                    sx += row[b + i] * x[i];
+                    sy += row[b + i] * y[i];
+                    z[i] = Math.fma(-g[k], row[b + i], z[i]);
+                }
+                out[k] += sx;
+                out[n + k] += sy;
+            }
         }
 
         /** fp32 lanes a[i .. i + L) widened to fp64. */

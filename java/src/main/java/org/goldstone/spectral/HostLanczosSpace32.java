@@ -13,14 +13,16 @@ import org.goldstone.tensor.HostVectors;
  * Every coefficient, norm and the tridiagonal matrix stay fp64, every sum is accumulated in fp64 from exact
  * products, and each update rounds the new vector to fp32 once.
  *
- * <p>The fused step ({@link #projectStep}) is the least-squares projection of {@link Vectors#projectStepInPlace}
- * (the basis's Gram matrix taken from the same dot sweep), written in the scaled coordinates; its update also
- * rescales the new vector by a power of two (exact), so the arrays keep norms near 1 whatever the operator's
- * scale. The last step of a run only needs alpha_m and beta_m: {@link #finalStep} takes them from one sweep over
- * w and the last two basis vectors (no vector follows it to reorthogonalize).
+ * <p>The FULL step ({@link #projectStep}) reorthogonalizes one step late, so that it reads the basis once: the
+ * product is applied to a provisional vector whose components along the basis (rounding-level drift) are known
+ * but not yet removed; the next step's one sweep removes them from the stored row and, through the recorded
+ * relations A q_k = sum_i c_i q_i + beta_k q_{k+1}, from its product, takes the dots of the least-squares
+ * projection ({@link Vectors#projectStepInPlace}, the basis's Gram matrix from the same sweep) and writes the next
+ * provisional vector. Its updates rescale the new vector by a power of two (exact), so the arrays keep norms near 1
+ * whatever the operator's scale.
  */
 final class HostLanczosSpace32 implements LanczosSpace<HostLanczosSpace32.Scaled> {
-    /** The vector s x; {@code stored} once it is a basis row (then x is never modified again). */
+    /** The vector s x; {@code stored} once it is a basis row (then x is never modified again: the row is p_k). */
     static final class Scaled {
         final float[] x;
         double s;
@@ -43,13 +45,30 @@ final class HostLanczosSpace32 implements LanczosSpace<HostLanczosSpace32.Scaled
     private final HostBasis.F32 basis;
     private final double[] scales;
     private final double[][] gram;
+    /** relation[k]: the coefficients c of step k, A q_k = sum_{i &lt;= k} c_i q_i + relBeta[k] q_{k+1}. */
+    private final double[][] relation;
+    private final double[] relBeta;
     private final ArrayDeque<float[]> free = new ArrayDeque<>();
+    /**
+     * pending[k]: e with p_k = q_k + sum_{i &lt; k} e_i q_i (p_k = s_k u_k, the applied row; null: e = 0), so that
+     * P = Q (I + E), E strictly upper triangular with columns pending[k].
+     */
+    private final double[][] pending;
+    /** The vector the last step left (the next row), its pending correction and its beta_j. */
+    private Scaled next;
+    private double[] nextPending;
+    private double nextBeta;
+    /** beta_{j-1} of the row being stepped (0 at a start or restart). */
+    private double rowBeta;
 
     HostLanczosSpace32(SymmetricOperator a, int steps) {
         this.a = a;
         this.basis = new HostBasis.F32(steps);
         this.scales = new double[steps];
         this.gram = new double[steps][steps];
+        this.relation = new double[steps][];
+        this.relBeta = new double[steps];
+        this.pending = new double[steps][];
     }
 
     @Override
@@ -122,6 +141,14 @@ final class HostLanczosSpace32 implements LanczosSpace<HostLanczosSpace32.Scaled
         basis.keep(j, v.x);
         scales[j] = v.s;
         v.stored = true;
+        boolean continues = v == next;                 // the vector the last step left, not a start or restart
+        pending[j] = continues ? nextPending : null;
+        rowBeta = continues ? nextBeta : 0;
+        if (!continues && j >= 1) {
+            relBeta[j - 1] = 0;                        // after a breakdown q_j is not A q_{j-1}'s residual
+        }
+        next = null;
+        nextPending = null;
     }
 
     @Override
@@ -136,7 +163,7 @@ final class HostLanczosSpace32 implements LanczosSpace<HostLanczosSpace32.Scaled
             return before;
         }
         for (int pass = 0; pass < 2; pass++) {
-            double after = classicalPass(w, count);
+            double after = classicalPass(w, count, null);
             if (after > Vectors.DGKS * before || pass == 1) {
                 return after;
             }
@@ -145,82 +172,209 @@ final class HostLanczosSpace32 implements LanczosSpace<HostLanczosSpace32.Scaled
         return before;
     }
 
-    /** One classical Gram-Schmidt pass of w against basis rows [0, count), the new array scaled near norm 1. */
-    private double classicalPass(Scaled w, int count) {
+    /**
+     * One classical Gram-Schmidt pass of w against q_0 .. q_{count-1}, the new array scaled near norm 1; adds the
+     * removed components (q_k . w) into {@code removed} when it is not null.
+     */
+    private double classicalPass(Scaled w, int count, double[] removed) {
         double[] d = Vectors.coefficients(basis, count, -1, w.x);
-        double[] c = new double[count];
+        double[] pd = new double[count];
         for (int k = 0; k < count; k++) {
-            c[k] = scales[k] * scales[k] * d[k];       // raw: (s_k u_k . w.s x) s_k / w.s
+            pd[k] = scales[k] * w.s * d[k];
+        }
+        double[] c = qDots(pd, count);
+        if (removed != null) {
+            for (int k = 0; k < count; k++) {
+                removed[k] += c[k];
+            }
         }
         double sigma = powerOfTwoNear(1 / Math.sqrt(d[count]));
-        double sq = Vectors.update(basis, count, c, sigma, w.x);
+        double sq = Vectors.update(basis, count, rowCoefficients(c, count, w.s), sigma, w.x);
         w.s /= sigma;
         return w.s * Math.sqrt(sq);
     }
 
-    @Override
-    public double[] projectStep(Scaled w, int count) {
-        int j = count - 1;
-        double[] raw = Vectors.coefficients(basis, count, j, w.x);
-        double[] d = new double[2 * count + 1];
-        double ws = w.s;
-        for (int k = 0; k < count; k++) {
-            d[k] = scales[k] * ws * raw[k];
-            d[count + 1 + k] = scales[k] * scales[j] * raw[count + 1 + k];
+    /** Q^T x from P^T x over rows [0, n): P = Q (I + E), so Q^T x = (I + E)^-T P^T x (forward substitution). */
+    private double[] qDots(double[] pd, int n) {
+        double[] out = new double[n];
+        for (int k = 0; k < n; k++) {
+            double v = pd[k];
+            double[] e = pending[k];
+            if (e != null) {
+                for (int i = 0; i < k; i++) {
+                    v -= e[i] * out[i];
+                }
+            }
+            out[k] = v;
         }
-        d[count] = ws * ws * raw[count];
-        if (!Double.isFinite(d[count])) {
-            return new double[] {Double.NaN, Double.NaN};
-        }
-        double[] c = Vectors.leastSquares(d, count, gram);
-        if (c == null) {
-            return null;
-        }
-        double alpha = c[j], prev = count >= 2 ? c[j - 1] : 0;
-        double left2 = Math.max(d[count] - alpha * alpha - prev * prev, 1e-30 * d[count]);
-        double[] cRaw = new double[count];
-        for (int k = 0; k < count; k++) {
-            cRaw[k] = c[k] * scales[k] / ws;
-        }
-        double sigma = powerOfTwoNear(ws / Math.sqrt(left2));
-        double sq = Vectors.update(basis, count, cRaw, sigma, w.x);
-        w.s = ws / sigma;
-        double after = w.s * Math.sqrt(sq);
-        if (Vectors.secondPass(c, d[count], after)) {
-            after = classicalPass(w, count);
-        }
-        return new double[] {alpha, after};
+        return out;
     }
 
     /**
-     * The last step of a run (nothing follows it): alpha_m and beta_m = |w - c_m q_m - c_{m-1} q_{m-1}| from one
-     * sweep over w and the last two basis rows (their 2 x 2 Gram matrix from the same sweep), without the
-     * reorthogonalization whose only product would be the unused next vector. The components along older rows that
-     * this leaves in beta_m are drift, O(rounding) against beta_m. Near a breakdown (beta_m^2 below 1e-8 |w|^2,
-     * where the subtraction loses digits) it runs the full {@link #projectStep}.
+     * The array coefficients of sum_{k &lt; n} c_k q_k for a vector of scale ws: Q c = P (I + E)^-1 c (back
+     * substitution), and P y = ws sum_k (y_k s_k / ws) u_k.
      */
+    private double[] rowCoefficients(double[] c, int n, double ws) {
+        double[] y = new double[n];
+        for (int k = n - 1; k >= 0; k--) {
+            double v = c[k];
+            for (int i = k + 1; i < n; i++) {
+                if (pending[i] != null) {
+                    v -= pending[i][k] * y[i];
+                }
+            }
+            y[k] = v;
+        }
+        for (int k = 0; k < n; k++) {
+            y[k] *= scales[k] / ws;
+        }
+        return y;
+    }
+
+    @Override
+    public double[] projectStep(Scaled w, int count) {
+        return step(w, count, false);
+    }
+
+    /** The last step of a run: the same sweep, whose next vector is A q_m itself (beta_m from its norm). */
     @Override
     public double[] finalStep(Scaled w, int count) {
+        return step(w, count, true);
+    }
+
+    /**
+     * One step of FULL Lanczos in one read of the basis, reorthogonalizing one step late. The rows are the arrays
+     * that were applied, p_k = s_k u_k, never modified; the orthonormal basis is q = P (I + E)^-1, where column k of
+     * the strictly upper triangular E is row k's pending correction e: the components along q_0 .. q_{k-1} that its
+     * step left in it (rounding-level drift). Every dot with a q and every combination of q's goes through E
+     * ({@link #qDots}, {@link #rowCoefficients}), so E is never applied to an array. With w = A p_j:
+     * <ol>
+     *   <li>A pass over u_j and w alone: p_j . A p_j, for the estimate ahat = p_j . A p_j - 2 beta_{j-1} e_{j-1} of
+     *       alpha_j (first order in e), and the finiteness check (a non-finite w: {NaN, NaN}, nothing
+     *       modified).</li>
+     *   <li>The sweep ({@link HostBasis.F32#project}): P^T w and P^T p_j (the raw Gram column), and the next vector
+     *       t = A q_j - ahat q_j - beta_{j-1} q_{j-1} written over w, where A q_j = A p_j - A Q e = A p_j - Q (R e)
+     *       from the recorded relations A q_k = sum_i c_i q_i + beta_k q_{k+1}: the operator is linear, so no
+     *       product is needed.</li>
+     *   <li>Q^T A q_j and the Gram column Q^T q_j follow from the sweep's dots through E; c = G^-1 Q^T A q_j (least
+     *       squares with the basis's Gram matrix, as {@link Vectors#projectStepInPlace}), alpha_j = c_j. The
+     *       components of t along the basis are then known without a sweep: e' = c - ahat e_j - beta_{j-1}
+     *       e_{j-1}, beta_j^2 = |t|^2 - e'^T G e', and e' / beta_j is the next row's pending correction. When
+     *       beta_j^2 &lt;= |t|^2 / 2 (e' would remove more than 30 % of t: DGKS, and Pythagoras loses digits; the
+     *       last step, whose t is A q_m itself: 1e-8 |t|^2) e' is removed from the array now, a second classical
+     *       pass follows, and beta_j is measured.</li>
+     * </ol>
+     * The fp32 rounding of t is the one component this bookkeeping does not predict: the next sweep measures it (the
+     * raw Gram column), and the least squares accounts for it.
+     */
+    private double[] step(Scaled w, int count, boolean last) {
         int j = count - 1;
-        if (count < 2) {
-            return projectStep(w, count);
-        }
-        double[] dots = Vectors.sixDots(w.x, basisRow(j), basisRow(j - 1));
-        double xu = dots[0], xv = dots[1], xx = dots[2], uu = dots[3], uv = dots[4], vv = dots[5];
-        double su = scales[j], sv = scales[j - 1], ws = w.s;
-        double hv2 = ws * ws * xx;
+        float[] u = basisRow(j);
+        double sj = scales[j], ws = w.s;
+        double[] pre = Vectors.threeDots(u, w.x);                // u.w, u.u, w.w
+        double pAp = sj * ws * pre[0], pp = sj * sj * pre[1], hv2 = ws * ws * pre[2];
         if (!Double.isFinite(hv2)) {
             return new double[] {Double.NaN, Double.NaN};
         }
-        double du = su * ws * xu, dv = sv * ws * xv;             // q_j . w, q_{j-1} . w
-        double guu = su * su * uu, guv = su * sv * uv, gvv = sv * sv * vv;
-        double det = guu * gvv - guv * guv;
-        double cu = (gvv * du - guv * dv) / det, cv = (guu * dv - guv * du) / det;
-        double beta2 = hv2 - (cu * du + cv * dv);                // |w|^2 - c^T G c
-        if (!(beta2 > 1e-8 * hv2)) {
-            return projectStep(w, count);
+        double[] e = pending[j] != null ? pending[j] : new double[j];
+        double[] f = new double[count];                          // R e: A Q e = sum_i f_i q_i
+        for (int k = 0; k < j; k++) {
+            if (e[k] != 0) {
+                for (int i = 0; i <= k; i++) {
+                    f[i] += relation[k][i] * e[k];
+                }
+                f[k + 1] += relBeta[k] * e[k];
+            }
         }
-        return new double[] {cu, Math.sqrt(beta2)};
+        double gamma = f[j];
+        double bLocal = last ? 0 : rowBeta;
+        double aHat = last ? 0 : pAp - (j >= 1 ? 2 * rowBeta * e[j - 1] : 0);
+        // t = A p_j - (ahat + gamma) p_j - Q h over q_0 .. q_{j-1}
+        double[] h = new double[j];
+        for (int k = 0; k < j; k++) {
+            h[k] = f[k] - (aHat + gamma) * e[k];
+        }
+        if (j >= 1) {
+            h[j - 1] += bLocal;
+        }
+        double est2 = hv2 - aHat * aHat - bLocal * bLocal;
+        double sigma = powerOfTwoNear(ws / Math.sqrt(Math.max(est2, 1e-20 * hv2)));
+        double[] out = Vectors.project(basis, w.x, u, j, rowCoefficients(h, j, ws), (aHat + gamma) * sj / ws, sigma);
+
+        double[] pa = new double[j], pq = new double[j];
+        for (int k = 0; k < j; k++) {
+            pa[k] = scales[k] * ws * out[k];
+            pq[k] = scales[k] * sj * out[j + k];
+        }
+        double[] qa = qDots(pa, j), qp = qDots(pq, j);           // Q^T A p_j, Q^T p_j
+        double[] d = new double[2 * count + 1];
+        double eqp = 0, eGe = 0, eqa = 0;
+        for (int k = 0; k < j; k++) {
+            double ge = 0;
+            for (int i = 0; i < j; i++) {
+                ge += gram[k][i] * e[i];
+            }
+            d[count + 1 + k] = qp[k] - ge;                       // Q^T q_j = Q^T p_j - G e
+            eqp += e[k] * qp[k];
+            eGe += e[k] * ge;
+            eqa += e[k] * qa[k];
+        }
+        d[count + 1 + j] = pp - 2 * eqp + eGe;                   // q_j . q_j
+        double fg = 0;
+        for (int k = 0; k < j; k++) {
+            double gf = 0;
+            for (int i = 0; i < j; i++) {
+                gf += gram[k][i] * f[i];
+            }
+            d[k] = qa[k] - gf - gamma * d[count + 1 + k];        // Q^T A q_j
+            fg += f[k] * d[count + 1 + k];
+        }
+        d[j] = pAp - eqa - fg - gamma * d[count + 1 + j];        // q_j . A q_j
+        d[count] = hv2;
+        double[] c = Vectors.leastSquares(d, count, gram);
+        boolean explicit = c == null;
+        if (explicit) {                                          // E beyond 1e-3: plain projections
+            c = new double[count];
+            for (int k = 0; k < count; k++) {
+                c[k] = d[k] / gram[k][k];
+            }
+        }
+        double[] ep = c.clone();
+        ep[j] -= aHat;
+        if (j >= 1) {
+            ep[j - 1] -= bLocal;
+        }
+        w.s = ws / sigma;                                        // w now holds t
+        double tt = w.s * w.s * out[2 * j], epGep = 0;
+        for (int i = 0; i < count; i++) {
+            for (int k = 0; k < count; k++) {
+                epGep += ep[i] * gram[i][k] * ep[k];
+            }
+        }
+        double alpha = c[j], beta2 = tt - epGep, beta;
+        double[] nextE = null;
+        if (explicit || !(beta2 > (last ? 1e-8 : 0.5) * tt)) {
+            double sigma2 = powerOfTwoNear(1 / Math.sqrt(Math.max(out[2 * j], Double.MIN_NORMAL)));
+            Vectors.update(basis, count, rowCoefficients(ep, count, w.s), sigma2, w.x);
+            w.s /= sigma2;
+            double[] second = new double[count];
+            beta = classicalPass(w, count, second);
+            for (int k = 0; k < count; k++) {
+                c[k] += second[k];
+            }
+        } else {
+            beta = Math.sqrt(beta2);
+            nextE = new double[count];
+            for (int k = 0; k < count; k++) {
+                nextE[k] = ep[k] / beta;
+            }
+        }
+        relation[j] = c;
+        relBeta[j] = beta;
+        next = w;
+        nextPending = nextE;
+        nextBeta = beta;
+        return new double[] {alpha, beta};
     }
 
     private float[] basisRow(int k) {
@@ -281,15 +435,25 @@ final class HostLanczosSpace32 implements LanczosSpace<HostLanczosSpace32.Scaled
         }
     }
 
+    /** q_k = p_k - sum_{i &lt; k} e_i q_i in fp64 (the rows' pending corrections applied on the host). */
     @Override
     public double[][] basis(int count) {
         double[][] out = new double[count][];
         for (int k = 0; k < count; k++) {
             float[] u = basisRow(k);
-            out[k] = new double[u.length];
+            double[] q = new double[u.length];
             for (int i = 0; i < u.length; i++) {
-                out[k][i] = scales[k] * u[i];
+                q[i] = scales[k] * u[i];
             }
+            double[] e = pending[k];
+            for (int i = 0; e != null && i < k; i++) {
+                double c = e[i];
+                double[] qi = out[i];
+                for (int t = 0; t < q.length; t++) {
+                    q[t] -= c * qi[t];
+                }
+            }
+            out[k] = q;
         }
         return out;
     }

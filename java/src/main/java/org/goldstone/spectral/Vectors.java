@@ -218,9 +218,18 @@ final class Vectors {
                 (from, to, out) -> q.dots(w, count, last, from, to, out));
     }
 
-    /** {@link HostBasis#sixDots} on two threads: {x.u, x.v, x.x, u.u, u.v, v.v}. */
-    static double[] sixDots(float[] x, float[] u, float[] v) {
-        return twoHalves(x.length, x.length / 2, 6, (from, to, out) -> HostBasis.sixDots(x, u, v, from, to, out));
+    /** {@link HostBasis#threeDots} on two threads: {x.u, x.x, u.u}. */
+    static double[] threeDots(float[] x, float[] u) {
+        return twoHalves(x.length, x.length / 2, 3, (from, to, out) -> HostBasis.threeDots(x, u, from, to, out));
+    }
+
+    /**
+     * {@link HostBasis.F32#project} on two threads (halves split at a block boundary): returns {Q^T w (n), Q^T u (n),
+     * |new w|^2}.
+     */
+    static double[] project(HostBasis.F32 q, float[] w, float[] u, int n, double[] g, double a1, double sigma) {
+        return twoHalves(w.length, blockHalf(w.length), 2 * n + 1,
+                (from, to, out) -> q.project(w, u, n, g, a1, sigma, from, to, out));
     }
 
     /**
