@@ -152,6 +152,39 @@ abstract sealed class HostBasis permits HostBasis.F64 {
     }
 
     /**
+     * The six inner products of three fp32 vectors over [from, to), added into out: {x.u, x.v, x.x, u.u, u.v, v.v}
+     * (exact products, fp64 sums in a fixed order).
+     */
+    static void sixDots(float[] x, float[] u, float[] v, int from, int to, double[] out) {
+        DoubleVector xu = DoubleVector.zero(D), xv = xu, xx = xu, uu = xu, uv = xu, vv = xu;
+        int vecEnd = from + (to - from) / L * L;
+        for (int i = from; i < vecEnd; i += L) {
+            DoubleVector a = F32.ld(x, i), b = F32.ld(u, i), c = F32.ld(v, i);
+            xu = a.fma(b, xu);
+            xv = a.fma(c, xv);
+            xx = a.fma(a, xx);
+            uu = b.fma(b, uu);
+            uv = b.fma(c, uv);
+            vv = c.fma(c, vv);
+        }
+        out[0] += xu.reduceLanes(VectorOperators.ADD);          // one by one: a vector in an array is boxed
+        out[1] += xv.reduceLanes(VectorOperators.ADD);
+        out[2] += xx.reduceLanes(VectorOperators.ADD);
+        out[3] += uu.reduceLanes(VectorOperators.ADD);
+        out[4] += uv.reduceLanes(VectorOperators.ADD);
+        out[5] += vv.reduceLanes(VectorOperators.ADD);
+        for (int i = vecEnd; i < to; i++) {
+            double a = x[i], b = u[i], c = v[i];
+            out[0] += a * b;
+            out[1] += a * c;
+            out[2] += a * a;
+            out[3] += b * b;
+            out[4] += b * c;
+            out[5] += c * c;
+        }
+    }
+
+    /**
      * The three inner products of two fp32 vectors over [from, to), added into out: {x.u, x.x, u.u} (exact
      * products, fp64 sums in a fixed order).
      */

@@ -85,6 +85,24 @@ final class HostLanczosSpace32 implements LanczosSpace<HostLanczosSpace32.Scaled
         return new Scaled(x, 1.0);
     }
 
+    /**
+     * The Rademacher start as an fp32 array of +-2^-k (the power of two nearest 1 / sqrt(P) from below, so the array
+     * is applied as it is stored) times the fp64 scale that makes it a unit vector: the signs of
+     * {@link Vectors#rademacher}, drawn straight into the array.
+     */
+    @Override
+    public Scaled rademacher(java.util.SplittableRandom rng) {
+        int p = a.dimension();
+        double unit = 1 / Math.sqrt(p);
+        float level = (float) Math.scalb(1.0, Math.getExponent(unit));
+        int bits = Float.floatToRawIntBits(level);
+        float[] x = new float[p];
+        for (int i = 0; i < p; i++) {                    // the sign of nextInt(): nextBoolean()'s draw, no branch
+            x[i] = Float.intBitsToFloat(bits ^ (rng.nextInt() & 0x80000000 ^ 0x80000000));
+        }
+        return new Scaled(x, unit / level);
+    }
+
     @Override
     public double[] toHost(Scaled v) {
         double[] out = new double[v.x.length];
@@ -236,10 +254,77 @@ final class HostLanczosSpace32 implements LanczosSpace<HostLanczosSpace32.Scaled
         return step(w, count, false);
     }
 
-    /** The last step of a run: the same sweep, whose next vector is A q_m itself (beta_m from its norm). */
+    /**
+     * The last step of a run, whose only outputs are alpha_m and beta_m (no vector follows it), from one pass over
+     * w = A p_m and the last two rows instead of a sweep over the basis: the least-squares projection of A q_m onto
+     * q_{m-1} and q_m (their 2 x 2 Gram matrix), every dot with q_{m-1} and q_m measured or exact through E except
+     * the components along older rows, which are taken as the recorded relations predict them (Q^T A p_m = R e,
+     * Q^T p_m = e there). What this leaves out is second order in the drift e (and the rounding of q_m against older
+     * rows, times drift), far below the product's rounding, so alpha_m is the full projection's, as a longer run would
+     * compute it. Near a breakdown (beta_m^2 below 1e-8 |A q_m|^2, where the subtraction loses digits), and at
+     * m = 1, it runs the full step.
+     */
     @Override
     public double[] finalStep(Scaled w, int count) {
-        return step(w, count, true);
+        int j = count - 1;
+        if (j == 0) {
+            return step(w, count, true);
+        }
+        double[] dots = Vectors.sixDots(w.x, basisRow(j), basisRow(j - 1));  // w.u, w.v, w.w, u.u, u.v, v.v
+        double sj = scales[j], s1 = scales[j - 1], ws = w.s;
+        double hv2 = ws * ws * dots[2];
+        if (!Double.isFinite(hv2)) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        double pAp = sj * ws * dots[0], pp = sj * sj * dots[3];
+        double[] e = pending[j] != null ? pending[j] : new double[j];
+        double[] e1 = pending[j - 1] != null ? pending[j - 1] : new double[j - 1];
+        double[] f = relationTimes(e, j);
+        double gamma = f[j];
+        double aAp = s1 * ws * dots[1], ap = s1 * sj * dots[4];   // q_{m-1} . A p_m, q_{m-1} . p_m
+        for (int k = 0; k < j - 1; k++) {
+            aAp -= e1[k] * f[k];
+            ap -= e1[k] * e[k];
+        }
+        double aa = gram[j - 1][j - 1], ab = ap, eQp = e[j - 1] * ap, eQAp = e[j - 1] * aAp, fQAp = f[j - 1] * aAp;
+        double gf = 0, eGe = 0, fGf = 0;
+        for (int k = 0; k < j; k++) {
+            ab -= gram[j - 1][k] * e[k];
+            gf += gram[j - 1][k] * f[k];
+            for (int i = 0; i < j; i++) {
+                eGe += e[k] * gram[k][i] * e[i];
+                fGf += f[k] * gram[k][i] * f[i];
+            }
+            if (k < j - 1) {
+                eQp += e[k] * e[k];
+                eQAp += e[k] * f[k];
+                fQAp += f[k] * f[k];
+            }
+        }
+        double bb = pp - 2 * eQp + eGe, bAp = pAp - eQAp;
+        double aAq = aAp - gf - gamma * ab, bAq = bAp - f[j - 1] * ab - gamma * bb;
+        double hq2 = hv2 - 2 * fQAp - 2 * gamma * bAp + fGf + 2 * gamma * f[j - 1] * ab + gamma * gamma * bb;
+        double det = aa * bb - ab * ab;
+        double ca = (bb * aAq - ab * bAq) / det, cb = (aa * bAq - ab * aAq) / det;
+        double beta2 = hq2 - (ca * aAq + cb * bAq);
+        if (!(beta2 > 1e-8 * hq2)) {
+            return step(w, count, true);
+        }
+        return new double[] {cb, Math.sqrt(beta2)};
+    }
+
+    /** R e over q_0 .. q_j: A Q e = sum_i (R e)_i q_i from the recorded relations (e over q_0 .. q_{j-1}). */
+    private double[] relationTimes(double[] e, int j) {
+        double[] f = new double[j + 1];
+        for (int k = 0; k < j; k++) {
+            if (e[k] != 0) {
+                for (int i = 0; i <= k; i++) {
+                    f[i] += relation[k][i] * e[k];
+                }
+                f[k + 1] += relBeta[k] * e[k];
+            }
+        }
+        return f;
     }
 
     /**
@@ -261,7 +346,7 @@ final class HostLanczosSpace32 implements LanczosSpace<HostLanczosSpace32.Scaled
      *       components of t along the basis are then known without a sweep: e' = c - ahat e_j - beta_{j-1}
      *       e_{j-1}, beta_j^2 = |t|^2 - e'^T G e', and e' / beta_j is the next row's pending correction. When
      *       beta_j^2 &lt;= |t|^2 / 2 (e' would remove more than 30 % of t: DGKS, and Pythagoras loses digits; the
-     *       last step, whose t is A q_m itself: 1e-8 |t|^2) e' is removed from the array now, a second classical
+     *       last step, when it runs this step, whose t is A q_m itself: 1e-8 |t|^2) e' is removed from the array now, a second classical
      *       pass follows, and beta_j is measured.</li>
      * </ol>
      * The fp32 rounding of t is the one component this bookkeeping does not predict: the next sweep measures it (the
@@ -277,15 +362,7 @@ final class HostLanczosSpace32 implements LanczosSpace<HostLanczosSpace32.Scaled
             return new double[] {Double.NaN, Double.NaN};
         }
         double[] e = pending[j] != null ? pending[j] : new double[j];
-        double[] f = new double[count];                          // R e: A Q e = sum_i f_i q_i
-        for (int k = 0; k < j; k++) {
-            if (e[k] != 0) {
-                for (int i = 0; i <= k; i++) {
-                    f[i] += relation[k][i] * e[k];
-                }
-                f[k + 1] += relBeta[k] * e[k];
-            }
-        }
+        double[] f = relationTimes(e, j);                        // A Q e = sum_i f_i q_i
         double gamma = f[j];
         double bLocal = last ? 0 : rowBeta;
         double aHat = last ? 0 : pAp - (j >= 1 ? 2 * rowBeta * e[j - 1] : 0);

@@ -172,7 +172,7 @@ public final class Lanczos {
         int m = full ? Math.min(o.steps(), p) : o.steps();
         boolean store = full || o.keepBasis();
 
-        V v = space.fromHost(startVector(o.start(), p, rng));
+        V v = o.start() == null ? space.rademacher(rng) : space.fromHost(startVector(o.start(), p));
         double[] alpha = new double[m], beta = new double[m];
         List<Integer> breakdowns = new ArrayList<>();
         V vPrev = null;
@@ -252,25 +252,20 @@ public final class Lanczos {
         return result(alpha, beta, done, breakdowns, space, store, o);
     }
 
-    private static double[] startVector(double[] start, int p, SplittableRandom rng) {
-        double[] v;
-        if (start == null) {
-            v = Vectors.rademacher(p, rng);
-        } else {
-            if (start.length != p) {
-                throw new GoldstoneException("Lanczos start vector: expected length P = " + p + ", got "
-                        + start.length);
-            }
-            int bad = Vectors.firstNonFinite(start);
-            if (bad >= 0) {
-                throw new GoldstoneException("Lanczos start vector: entry " + bad + " is " + start[bad]);
-            }
-            v = start.clone();
+    /** The given start vector, checked and normalized (a copy). */
+    private static double[] startVector(double[] start, int p) {
+        if (start.length != p) {
+            throw new GoldstoneException("Lanczos start vector: expected length P = " + p + ", got " + start.length);
         }
-        double n = Vectors.norm(v);
+        int bad = Vectors.firstNonFinite(start);
+        if (bad >= 0) {
+            throw new GoldstoneException("Lanczos start vector: entry " + bad + " is " + start[bad]);
+        }
+        double n = Vectors.norm(start);
         if (n == 0) {
             throw new GoldstoneException("Lanczos start vector is zero");
         }
+        double[] v = start.clone();
         Vectors.scaleInPlace(1.0 / n, v);
         return v;
     }

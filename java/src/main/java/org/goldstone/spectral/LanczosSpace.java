@@ -78,11 +78,21 @@ interface LanczosSpace<V> {
     /** The first {@code count} basis vectors on the host. */
     double[][] basis(int count);
 
-    /** A Gaussian vector (host randomness, so host and device runs draw the same numbers). */
     /** v is no longer used by the run (a dropped vPrev or w): the space may reuse its storage. Default: nothing. */
     default void release(V v) {
     }
 
+    /**
+     * The unit Rademacher start vector, entries +-1 / sqrt(P) with the signs of {@link Vectors#rademacher} (host
+     * randomness, so every space draws the same signs).
+     */
+    default V rademacher(SplittableRandom rng) {
+        double[] v = Vectors.rademacher(dimension(), rng);
+        Vectors.scaleInPlace(1 / Math.sqrt(v.length), v);
+        return fromHost(v);
+    }
+
+    /** A Gaussian vector (host randomness, so host and device runs draw the same numbers). */
     default V gaussian(SplittableRandom rng) {
         return fromHost(Vectors.gaussian(dimension(), rng));
     }

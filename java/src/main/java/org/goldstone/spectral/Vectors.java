@@ -32,7 +32,7 @@ final class Vectors {
     static double[] rademacher(int p, SplittableRandom rng) {
         double[] v = new double[p];
         for (int i = 0; i < p; i++) {
-            v[i] = rng.nextBoolean() ? 1.0 : -1.0;
+            v[i] = -(rng.nextInt() >> 31 | 1);            // +1 where nextBoolean() (nextInt() < 0) is true
         }
         return v;
     }
@@ -216,6 +216,11 @@ final class Vectors {
     static double[] coefficients(HostBasis.F32 q, int count, int last, float[] w) {
         return twoHalves(w.length, blockHalf(w.length), last >= 0 ? 2 * count + 1 : count + 1,
                 (from, to, out) -> q.dots(w, count, last, from, to, out));
+    }
+
+    /** {@link HostBasis#sixDots} on two threads: {x.u, x.v, x.x, u.u, u.v, v.v}. */
+    static double[] sixDots(float[] x, float[] u, float[] v) {
+        return twoHalves(x.length, x.length / 2, 6, (from, to, out) -> HostBasis.sixDots(x, u, v, from, to, out));
     }
 
     /** {@link HostBasis#threeDots} on two threads: {x.u, x.x, u.u}. */
