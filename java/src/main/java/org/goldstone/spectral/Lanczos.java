@@ -15,7 +15,8 @@ import org.goldstone.tensor.DType;
  *   w = A v_j - beta_{j-1} v_{j-1};  alpha_j = w.v_j;  w -= alpha_j v_j
  *   FULL: w -= V_j (V_j^T w), again when that removed more than 30 % of |w| ("twice is enough", DGKS); on the host
  *         the recurrence and the first pass are one projection of A v_j onto the basis, least squares with the
- *         basis's Gram matrix (LanczosSpace.projectStep: two sweeps over the basis instead of four)
+ *         basis's Gram matrix (LanczosSpace.projectStep: two sweeps over the basis instead of four; one sweep on
+ *         fp32 arrays, HostLanczosSpace32, which reorthogonalizes one step late)
  *   beta_j = |w|;  breakdown if beta_j &lt;= tol * max_{i&lt;=j}(|alpha_i|, beta_{i-1})
  *   v_{j+1} = w / beta_j, or after a breakdown a Gaussian vector orthogonalized against the basis (beta_j := 0)
  *   T_m = tridiag(beta, alpha, beta) = Q Theta Q^T;  Ritz values theta_i ascending, weights tau_i^2 = Q[0][i]^2
@@ -125,7 +126,8 @@ public final class Lanczos {
      * Runs {@code o.steps()} steps on host fp64 vectors. When a basis is kept (FULL, or keepBasis), an operator that
      * rounds its input to fp32 anyway ({@link SymmetricOperator#inputPrecision}) runs on fp32 arrays with fp64
      * scales instead ({@link HostLanczosSpace32}: its fp32 products come back as they are, the basis keeps the
-     * applied arrays, and the last step takes alpha_m and beta_m from the last two basis vectors). An operator that
+     * applied arrays, a FULL step reads the basis once, and the last step takes alpha_m and beta_m from the last two
+     * basis vectors). An operator that
      * lives on an accelerator ({@link DeviceOperator} of a backend whose memory is not the host's) with FULL
      * reorthogonalization runs with its vectors on the device instead ({@link #runOnDevice}), same results up to
      * rounding.
@@ -186,7 +188,7 @@ public final class Lanczos {
             }
             stored = false;
             V w = space.apply(v);
-            // FULL on a space with a fused step: two sweeps over the basis do the recurrence and the
+            // FULL on a space with a fused step: one or two sweeps over the basis do the recurrence and the
             // reorthogonalization together (LanczosSpace.projectStep), after a restart too (the projection onto the
             // whole basis removes v_{j-1}, uncoupled there, with the drift; and the step records the restart
             // vector's Gram column, which every later least-squares step needs); otherwise one pass for the

@@ -38,7 +38,8 @@ interface LanczosSpace<V> {
     double orthogonalize(V w, int count, double before);
 
     /**
-     * The vector work of one FULL step in two sweeps, where the space has it: classical Gram-Schmidt of w = A v_j
+     * The vector work of one FULL step in two sweeps (one in {@link HostLanczosSpace32}, which reorthogonalizes one
+     * step late and leaves the next vector in w), where the space has it: classical Gram-Schmidt of w = A v_j
      * against the whole basis [0, count) (count = j + 1, rows j and j - 1 being v_j and v_{j-1}), which removes the
      * three-term components alpha_j v_j and beta_{j-1} v_{j-1} together with the drift; a second pass when the
      * first removed more than about 30 % of |w - alpha_j v_j - beta_{j-1} v_{j-1}| (DGKS on the norm the recurrence

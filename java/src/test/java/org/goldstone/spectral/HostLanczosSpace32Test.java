@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fp32 space of FULL Lanczos ({@link HostLanczosSpace32}): its sweeps against fp64 references, its scale
- * bookkeeping on operators far from unit scale, and the last step's alpha and beta from two basis rows.
+ * bookkeeping on operators far from unit scale, the one-sweep step on long runs, restarts and non-finite products,
+ * the start vector, and the last step's alpha and beta from two basis rows.
  */
 class HostLanczosSpace32Test {
     /** A dense matrix behind an fp32 interface: input rounded to fp32 (as given), product rounded to fp32. */
@@ -89,6 +90,122 @@ class HostLanczosSpace32Test {
             assertEquals(expected[i], w[i], Math.ulp(expected[i]), "fp32(sigma (w - Q^T c)) at " + i);
         }
         assertEquals(sq, got, 1e-12 * sq, "the sum of squares of the stored entries");
+    }
+
+    /**
+     * The one sweep of a FULL step ({@link HostBasis.F32#project}): the dots of every row with w and with u, and the
+     * next vector fp32(sigma (w - a1 u - sum_k g_k q_k)) written over w, against fp64 references across two halves,
+     * a partial block, a SIMD tail, 4-row groups and a single row.
+     */
+    @Test
+    void theProjectSweepMatchesFp64ReferencesAcrossBlocksHalvesAndTails() {
+        SplittableRandom rng = new SplittableRandom(46);
+        int p = 2 * HostBasis.F32_BLOCK + 1013, n = 13;
+        HostBasis.F32 q = new HostBasis.F32(n + 1);
+        float[][] rows = new float[n][p];
+        for (int k = 0; k < n; k++) {
+            for (int i = 0; i < p; i++) {
+                rows[k][i] = (float) rng.nextGaussian();
+            }
+            q.keep(k, rows[k]);
+        }
+        float[] u = new float[p], w = new float[p];
+        for (int i = 0; i < p; i++) {
+            u[i] = (float) rng.nextGaussian();
+            w[i] = (float) rng.nextGaussian();
+        }
+        double[] g = new double[n];
+        for (int k = 0; k < n; k++) {
+            g[k] = rng.nextGaussian();
+        }
+        double a1 = 0.37, sigma = 0.5;
+        double[] dw = new double[n], du = new double[n];
+        float[] expected = new float[p];
+        double tt = 0;
+        for (int i = 0; i < p; i++) {
+            double z = w[i] - a1 * u[i];
+            for (int k = 0; k < n; k++) {
+                dw[k] += (double) rows[k][i] * w[i];
+                du[k] += (double) rows[k][i] * u[i];
+                z -= g[k] * rows[k][i];
+            }
+            expected[i] = (float) (sigma * z);
+            tt += (double) expected[i] * expected[i];
+        }
+        float[] before = u.clone();
+        double[] out = Vectors.project(q, w, u, n, g, a1, sigma);
+        for (int k = 0; k < n; k++) {
+            assertEquals(dw[k], out[k], 1e-12 * p, "q_" + k + " . w (exact products, fp64 sums)");
+            assertEquals(du[k], out[n + k], 1e-12 * p, "q_" + k + " . u");
+        }
+        for (int i = 0; i < p; i++) {
+            assertEquals(expected[i], w[i], Math.ulp(expected[i]), "fp32(sigma (w - a1 u - Q^T g)) at " + i);
+            assertEquals(before[i], u[i], 0.0, "u is read only, entry " + i);
+        }
+        assertEquals(tt, out[2 * n], 1e-12 * tt, "the sum of squares of the stored next vector");
+    }
+
+    /**
+     * A long run on a spectrum with two well-separated top eigenvalues, where Lanczos without reorthogonalization
+     * repeats them (Paige's ghosts) once they converge: with the one-sweep step (reorthogonalization one step late,
+     * the basis kept as the applied rows and their pending corrections) each appears once, the kept basis is
+     * orthonormal to fp32 rounding, and A q_k = beta_{k-1} q_{k-1} + alpha_k q_k + beta_k q_{k+1} holds for the
+     * kept basis and T to the product's rounding.
+     */
+    @Test
+    void aLongRunKeepsOneCopyOfEachConvergedEigenvalueAndTheLanczosRelation() {
+        int p = 400, m = 120;
+        SplittableRandom rng = new SplittableRandom(47);
+        ExplicitOperator dense = ExplicitOperator.withSpectrum(
+                Spectra.planted(p, new double[] {20, 18}, 0, 1, rng), rng);
+        LanczosResult r = Lanczos.run(fp32(dense, 1), Lanczos.Options.of(m).withKeepBasis(true),
+                new SplittableRandom(10));
+        int copies20 = 0, copies18 = 0;
+        for (double theta : r.ritzValues()) {
+            copies20 += Math.abs(theta - 20) < 1e-4 ? 1 : 0;
+            copies18 += Math.abs(theta - 18) < 1e-4 ? 1 : 0;
+        }
+        assertEquals(1, copies20, "Ritz values within 1e-4 of the eigenvalue 20 (a ghost would make 2)");
+        assertEquals(1, copies18, "Ritz values within 1e-4 of the eigenvalue 18");
+        double[][] q = r.basis();
+        double worst = 0, residual = 0;
+        double[] aq = new double[p];
+        for (int k = 0; k < m; k++) {
+            for (int i = 0; i <= k; i++) {
+                worst = Math.max(worst, Math.abs(Vectors.dot(q[k], q[i]) - (k == i ? 1 : 0)));
+            }
+            if (k + 1 < m) {
+                dense.apply(q[k], aq);
+                for (int i = 0; i < p; i++) {
+                    aq[i] -= r.alpha()[k] * q[k][i] + r.beta()[k] * q[k + 1][i] + (k > 0 ? r.beta()[k - 1] * q[k - 1][i] : 0);
+                }
+                residual = Math.max(residual, Vectors.norm(aq));
+            }
+        }
+        assertTrue(worst < 1e-7, "max |V^T V - I| = " + worst + ", tol 1e-7 (fp32 rounding)");
+        assertTrue(residual < 1e-6 * 20, "max_k |A q_k - T's three terms| = " + residual
+                + ", tol 1e-6 |A| (fp32 products)");
+    }
+
+    /**
+     * The fp32 space draws the Rademacher start straight into its array: the signs of {@link Vectors#rademacher}
+     * (same generator, same draws), a unit vector, an array of +-2^-k applied as it is stored.
+     */
+    @Test
+    void theRademacherStartHasTheSharedSignsAndUnitNorm() {
+        for (int p : new int[] {1000, 1024, 1}) {
+            SymmetricOperator a = fp32(ExplicitOperator.of(new double[p][p]), 1);
+            HostLanczosSpace32 space = new HostLanczosSpace32(a, 1);
+            HostLanczosSpace32.Scaled v = space.rademacher(new SplittableRandom(3));
+            double[] signs = Vectors.rademacher(p, new SplittableRandom(3)), host = space.toHost(v);
+            for (int i = 0; i < p; i++) {
+                assertEquals(signs[i] / Math.sqrt(p), host[i], 1e-15 / Math.sqrt(p), "P = " + p + ", entry " + i);
+                assertEquals(Math.abs(v.x[0]), Math.abs(v.x[i]), 0.0, "one magnitude, P = " + p);
+            }
+            int e = Math.getExponent(v.x[0]);
+            assertEquals(Math.scalb(1f, e), Math.abs(v.x[0]), 0f, "a power of two, P = " + p);
+            assertEquals(1, space.norm(v), 1e-15, "unit norm, P = " + p);
+        }
     }
 
     /**
