@@ -184,30 +184,6 @@ abstract sealed class HostBasis permits HostBasis.F64 {
         }
     }
 
-    /**
-     * The three inner products of two fp32 vectors over [from, to), added into out: {x.u, x.x, u.u} (exact
-     * products, fp64 sums in a fixed order).
-     */
-    static void threeDots(float[] x, float[] u, int from, int to, double[] out) {
-        DoubleVector xu = DoubleVector.zero(D), xx = xu, uu = xu;
-        int vecEnd = from + (to - from) / L * L;
-        for (int i = from; i < vecEnd; i += L) {
-            DoubleVector a = F32.ld(x, i), b = F32.ld(u, i);
-            xu = a.fma(b, xu);
-            xx = a.fma(a, xx);
-            uu = b.fma(b, uu);
-        }
-        out[0] += xu.reduceLanes(VectorOperators.ADD);          // one by one: a vector in an array is boxed
-        out[1] += xx.reduceLanes(VectorOperators.ADD);
-        out[2] += uu.reduceLanes(VectorOperators.ADD);
-        for (int i = vecEnd; i < to; i++) {
-            double a = x[i], b = u[i];
-            out[0] += a * b;
-            out[1] += a * a;
-            out[2] += b * b;
-        }
-    }
-
     /** fp64 rows (referenced, not copied). */
     static final class F64 extends HostBasis {
         private final double[][] q;
@@ -354,8 +330,7 @@ abstract sealed class HostBasis permits HostBasis.F64 {
          */
         double subtract(float[] w, int count, double[] c, double sigma, int from, int to) {
             double[] x = new double[F32_BLOCK];
-            DoubleVector s = DoubleVector.broadcast(D, sigma), sq = DoubleVector.zero(D);
-            double tail = 0;
+            double sq = 0;
             for (int b = from; b < to; b += F32_BLOCK) {
                 int e = Math.min(to, b + F32_BLOCK), n = e - b, vecEnd = n / L * L;
                 widen(w, b, n, x);
@@ -386,18 +361,30 @@ abstract sealed class HostBasis permits HostBasis.F64 {
                         x[i] = Math.fma(-c[k], q[k][b + i], x[i]);
                     }
                 }
-                for (int i = 0; i < vecEnd; i += L) {
-                    FloatVector f = (FloatVector) DoubleVector.fromArray(D, x, i).mul(s)
-                            .convertShape(VectorOperators.D2F, F, 0);
-                    f.intoArray(w, b + i);
-                    DoubleVector r = (DoubleVector) f.convertShape(VectorOperators.F2D, D, 0);
-                    sq = r.fma(r, sq);
-                }
-                for (int i = vecEnd; i < n; i++) {
-                    float f = (float) (x[i] * sigma);
-                    w[b + i] = f;
-                    tail += (double) f * f;
-                }
+                sq += roundInto(x, sigma, w, b, n);
+            }
+            return sq;
+        }
+
+        /**
+         * w[b..b + len) = fp32(sigma x[0..len)) (sigma a power of two: exact scaling, one rounding); returns the sum
+         * of squares of the stored entries.
+         */
+        private static double roundInto(double[] x, double sigma, float[] w, int b, int len) {
+            int vecEnd = len / L * L;
+            DoubleVector s = DoubleVector.broadcast(D, sigma), sq = DoubleVector.zero(D);
+            for (int i = 0; i < vecEnd; i += L) {
+                FloatVector f = (FloatVector) DoubleVector.fromArray(D, x, i).mul(s)
+                        .convertShape(VectorOperators.D2F, F, 0);
+                f.intoArray(w, b + i);
+                DoubleVector r = (DoubleVector) f.convertShape(VectorOperators.F2D, D, 0);
+                sq = r.fma(r, sq);
+            }
+            double tail = 0;
+            for (int i = vecEnd; i < len; i++) {
+                float f = (float) (x[i] * sigma);
+                w[b + i] = f;
+                tail += (double) f * f;
             }
             return sq.reduceLanes(VectorOperators.ADD) + tail;
         }
@@ -412,9 +399,7 @@ abstract sealed class HostBasis permits HostBasis.F64 {
         void project(float[] w, float[] u, int n, double[] g, double a1, double sigma, int from, int to,
                      double[] out) {
             double[] x = new double[F32_BLOCK], y = new double[F32_BLOCK], z = new double[F32_BLOCK];
-            DoubleVector na1 = DoubleVector.broadcast(D, -a1), s = DoubleVector.broadcast(D, sigma);
-            DoubleVector tt = DoubleVector.zero(D);
-            double ttt = 0;
+            DoubleVector na1 = DoubleVector.broadcast(D, -a1);
             for (int b = from; b < to; b += F32_BLOCK) {
                 int e = Math.min(to, b + F32_BLOCK), len = e - b, vecEnd = len / L * L;
                 widen(w, b, len, x);
@@ -426,20 +411,8 @@ abstract sealed class HostBasis permits HostBasis.F64 {
                     z[i] = Math.fma(-a1, y[i], x[i]);
                 }
                 projectRows(x, y, z, n, g, b, len, out);
-                for (int i = 0; i < vecEnd; i += L) {
-                    FloatVector f = (FloatVector) DoubleVector.fromArray(D, z, i).mul(s)
-                            .convertShape(VectorOperators.D2F, F, 0);
-                    f.intoArray(w, b + i);
-                    DoubleVector r = (DoubleVector) f.convertShape(VectorOperators.F2D, D, 0);
-                    tt = r.fma(r, tt);
-                }
-                for (int i = vecEnd; i < len; i++) {
-                    float f = (float) (z[i] * sigma);
-                    w[b + i] = f;
-                    ttt += (double) f * f;
-                }
+                out[2 * n] += roundInto(z, sigma, w, b, len);
             }
-            out[2 * n] += tt.reduceLanes(VectorOperators.ADD) + ttt;
         }
 
         /**

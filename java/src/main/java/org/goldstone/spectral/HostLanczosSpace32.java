@@ -356,8 +356,8 @@ final class HostLanczosSpace32 implements LanczosSpace<HostLanczosSpace32.Scaled
         int j = count - 1;
         float[] u = basisRow(j);
         double sj = scales[j], ws = w.s;
-        double[] pre = Vectors.threeDots(u, w.x);                // u.w, u.u, w.w
-        double pAp = sj * ws * pre[0], pp = sj * sj * pre[1], hv2 = ws * ws * pre[2];
+        double[] pre = Vectors.sixDots(w.x, u, u);               // w.u, w.u, w.w, u.u, u.u, u.u
+        double pAp = sj * ws * pre[0], pp = sj * sj * pre[3], hv2 = ws * ws * pre[2];
         if (!Double.isFinite(hv2)) {
             return new double[] {Double.NaN, Double.NaN};
         }

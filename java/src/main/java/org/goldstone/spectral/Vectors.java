@@ -223,11 +223,6 @@ final class Vectors {
         return twoHalves(x.length, x.length / 2, 6, (from, to, out) -> HostBasis.sixDots(x, u, v, from, to, out));
     }
 
-    /** {@link HostBasis#threeDots} on two threads: {x.u, x.x, u.u}. */
-    static double[] threeDots(float[] x, float[] u) {
-        return twoHalves(x.length, x.length / 2, 3, (from, to, out) -> HostBasis.threeDots(x, u, from, to, out));
-    }
-
     /**
      * {@link HostBasis.F32#project} on two threads (halves split at a block boundary): returns {Q^T w (n), Q^T u (n),
      * |new w|^2}.
