@@ -366,6 +366,18 @@ abstract sealed class HostBasis permits HostBasis.F64 {
             return sq;
         }
 
+        /** z[0..len) = x + c y. */
+        private static void axpyInto(double[] x, double c, double[] y, double[] z, int len) {
+            int vecEnd = len / L * L;
+            DoubleVector vc = DoubleVector.broadcast(D, c);
+            for (int i = 0; i < vecEnd; i += L) {
+                DoubleVector.fromArray(D, y, i).fma(vc, DoubleVector.fromArray(D, x, i)).intoArray(z, i);
+            }
+            for (int i = vecEnd; i < len; i++) {
+                z[i] = Math.fma(c, y[i], x[i]);
+            }
+        }
+
         /**
          * w[b..b + len) = fp32(sigma x[0..len)) (sigma a power of two: exact scaling, one rounding); returns the sum
          * of squares of the stored entries.
@@ -399,17 +411,11 @@ abstract sealed class HostBasis permits HostBasis.F64 {
         void project(float[] w, float[] u, int n, double[] g, double a1, double sigma, int from, int to,
                      double[] out) {
             double[] x = new double[F32_BLOCK], y = new double[F32_BLOCK], z = new double[F32_BLOCK];
-            DoubleVector na1 = DoubleVector.broadcast(D, -a1);
             for (int b = from; b < to; b += F32_BLOCK) {
                 int e = Math.min(to, b + F32_BLOCK), len = e - b, vecEnd = len / L * L;
                 widen(w, b, len, x);
                 widen(u, b, len, y);
-                for (int i = 0; i < vecEnd; i += L) {
-                    DoubleVector.fromArray(D, y, i).fma(na1, DoubleVector.fromArray(D, x, i)).intoArray(z, i);
-                }
-                for (int i = vecEnd; i < len; i++) {
-                    z[i] = Math.fma(-a1, y[i], x[i]);
-                }
+                axpyInto(x, -a1, y, z, len);
                 projectRows(x, y, z, n, g, b, len, out);
                 out[2 * n] += roundInto(z, sigma, w, b, len);
             }
