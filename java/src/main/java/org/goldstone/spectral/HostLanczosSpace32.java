@@ -13,13 +13,13 @@ import org.goldstone.tensor.HostVectors;
  * Every coefficient, norm and the tridiagonal matrix stay fp64, every sum is accumulated in fp64 from exact
  * products, and each update rounds the new vector to fp32 once.
  *
- * <p>The FULL step ({@link #projectStep}) reorthogonalizes one step late, so that it reads the basis once: the
- * product is applied to a provisional vector whose components along the basis (rounding-level drift) are known
- * but not yet removed; the next step's one sweep removes them from the stored row and, through the recorded
- * relations A q_k = sum_i c_i q_i + beta_k q_{k+1}, from its product, takes the dots of the least-squares
- * projection ({@link Vectors#projectStepInPlace}, the basis's Gram matrix from the same sweep) and writes the next
- * provisional vector. Its updates rescale the new vector by a power of two (exact), so the arrays keep norms near 1
- * whatever the operator's scale.
+ * <p>The FULL step ({@link #projectStep}, see {@link #step}) reorthogonalizes one step late, so that it reads the
+ * basis once: the product is applied to a vector whose components along the basis (rounding-level drift) are known
+ * but not removed. They are never removed from an array either: the rows stay the applied arrays, the orthonormal
+ * basis is q = P (I + E)^-1 with those components as the columns of E, the product is corrected through the recorded
+ * relations A q_k = sum_i c_i q_i + beta_k q_{k+1}, and one sweep takes the dots of the least-squares projection
+ * ({@link Vectors#projectStepInPlace}, the basis's Gram matrix from the same sweep) and writes the next vector. That
+ * vector is rescaled by a power of two (exact), so the arrays keep norms near 1 whatever the operator's scale.
  */
 final class HostLanczosSpace32 implements LanczosSpace<HostLanczosSpace32.Scaled> {
     /** The vector s x; {@code stored} once it is a basis row (then x is never modified again: the row is p_k). */
