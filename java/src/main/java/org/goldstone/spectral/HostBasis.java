@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
 abstract sealed class HostBasis permits HostBasis.F64 {
     /** Entries of w per cache block (8 KiB of fp64). */
     static final int BLOCK = 1024;
-    /** Entries per block of the fp32 sweeps ({@link F32}): the fp64 copies of w and q_last (256 KiB) stay in the L2. */
+    /** Entries per block of the fp32 sweeps ({@link F32}): the block's fp64 working copies (384 KiB) stay in the L2. */
     static final int F32_BLOCK = 16384;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> F = VectorSpecies.of(float.class,
@@ -219,44 +219,6 @@ abstract sealed class HostBasis permits HostBasis.F64 {
             this.q = new float[slots][];
         }
 
-        /**
-         * The dot sweep on an fp32 w ({@link HostLanczosSpace32}): out[k] += q_k[from..to) . w[from..to) for
-         * k &lt; count, out[count] += |w[from..to)|^2 and, with {@code last >= 0}, the Gram column
-         * out[count + 1 + k] += q_k . q_last.
-         * Each block of w and of q_last is widened to fp64 once; every basis row is read once and its lanes serve both
-         * dots (exact fp32 products, fp64 sums).
-         */
-        void dots(float[] w, int count, int last, int from, int to, double[] out) {
-            if (last < 0) {
-                double[] wide = new double[2 * count + 1];
-                dotsWithGram(w, count, count - 1, from, to, wide);
-                System.arraycopy(wide, 0, out, 0, count + 1);
-                return;
-            }
-            dotsWithGram(w, count, last, from, to, out);
-        }
-
-        private void dotsWithGram(float[] w, int count, int last, int from, int to, double[] out) {
-            double[] x = new double[F32_BLOCK], y = new double[F32_BLOCK];
-            DoubleVector sq = DoubleVector.zero(D);
-            for (int b = from; b < to; b += F32_BLOCK) {
-                int e = Math.min(to, b + F32_BLOCK), n = e - b, vecEnd = n / L * L;
-                widen(w, b, n, x);
-                widen(q[last], b, n, y);
-                for (int i = 0; i < vecEnd; i += L) {
-                    DoubleVector v = DoubleVector.fromArray(D, x, i);
-                    sq = v.fma(v, sq);
-                }
-                double tail = 0;
-                for (int i = vecEnd; i < n; i++) {
-                    tail += x[i] * x[i];
-                }
-                out[count] += tail;
-                blockDots2(x, y, b, count, b, e, out, count + 1);
-            }
-            out[count] += sq.reduceLanes(VectorOperators.ADD);
-        }
-
         /** x[0..n) = w[b..b + n) as fp64. */
         private static void widen(float[] w, int b, int n, double[] x) {
             int vecEnd = n / L * L;
@@ -265,61 +227,6 @@ abstract sealed class HostBasis permits HostBasis.F64 {
             }
             for (int i = vecEnd; i < n; i++) {
                 x[i] = w[b + i];
-            }
-        }
-
-
-        /**
-         * out[k] += q_k[b..e) . x and out[at + k] += q_k[b..e) . y for k &lt; count (x, y: the block's fp64 copies,
-         * index i - b): each row's lanes are loaded and widened once for both sums, four rows at a time.
-         */
-        private void blockDots2(double[] x, double[] y, int xOff, int count, int b, int e, double[] out, int at) {
-            int vecEnd = b + (e - b) / L * L;
-            int k = 0;
-            for (; k + 4 <= count; k += 4) {
-                float[] q0 = q[k], q1 = q[k + 1], q2 = q[k + 2], q3 = q[k + 3];
-                DoubleVector a0 = DoubleVector.zero(D), a1 = a0, a2 = a0, a3 = a0, g0 = a0, g1 = a0, g2 = a0, g3 = a0;
-                for (int i = b; i < vecEnd; i += L) {
-                    DoubleVector v = DoubleVector.fromArray(D, x, i - xOff), u = DoubleVector.fromArray(D, y, i - xOff);
-                    DoubleVector r0 = ld(q0, i), r1 = ld(q1, i), r2 = ld(q2, i), r3 = ld(q3, i);
-                    a0 = r0.fma(v, a0);
-                    a1 = r1.fma(v, a1);
-                    a2 = r2.fma(v, a2);
-                    a3 = r3.fma(v, a3);
-                    g0 = r0.fma(u, g0);
-                    g1 = r1.fma(u, g1);
-                    g2 = r2.fma(u, g2);
-                    g3 = r3.fma(u, g3);
-                }
-                // reduced one by one: a vector stored in an array is boxed, and the loop above with it (40x slower)
-                double[] s = {a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
-                    a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD)};
-                double[] g = {g0.reduceLanes(VectorOperators.ADD), g1.reduceLanes(VectorOperators.ADD),
-                    g2.reduceLanes(VectorOperators.ADD), g3.reduceLanes(VectorOperators.ADD)};
-                for (int r = 0; r < 4; r++) {
-                    for (int i = vecEnd; i < e; i++) {
-                        s[r] += q[k + r][i] * x[i - xOff];
-                        g[r] += q[k + r][i] * y[i - xOff];
-                    }
-                    out[k + r] += s[r];
-                    out[at + k + r] += g[r];
-                }
-            }
-            for (; k < count; k++) {
-                float[] q0 = q[k];
-                DoubleVector a0 = DoubleVector.zero(D), g0 = a0;
-                for (int i = b; i < vecEnd; i += L) {
-                    DoubleVector r0 = ld(q0, i);
-                    a0 = r0.fma(DoubleVector.fromArray(D, x, i - xOff), a0);
-                    g0 = r0.fma(DoubleVector.fromArray(D, y, i - xOff), g0);
-                }
-                double s = a0.reduceLanes(VectorOperators.ADD), g = g0.reduceLanes(VectorOperators.ADD);
-                for (int i = vecEnd; i < e; i++) {
-                    s += q[k][i] * x[i - xOff];
-                    g += q[k][i] * y[i - xOff];
-                }
-                out[k] += s;
-                out[at + k] += g;
             }
         }
 

@@ -210,12 +210,19 @@ final class Vectors {
     }
 
     /**
-     * {@link #coefficients(HostBasis, int, int, double[])} for an fp32 w ({@link HostLanczosSpace32}); the halves
-     * split at a block boundary.
+     * {@link #coefficients(HostBasis, int, int, double[])} for an fp32 w ({@link HostLanczosSpace32}), through the
+     * one fp32 sweep ({@link #project} with nothing subtracted: it stores w back as it was, a zero's sign aside), the
+     * second vector being q_last, or w itself when no Gram column is asked for.
      */
     static double[] coefficients(HostBasis.F32 q, int count, int last, float[] w) {
-        return twoHalves(w.length, blockHalf(w.length), last >= 0 ? 2 * count + 1 : count + 1,
-                (from, to, out) -> q.dots(w, count, last, from, to, out));
+        double[] out = project(q, w, last >= 0 ? q.rowArray(last) : w, count, new double[count], 0, 1);
+        double[] d = new double[last >= 0 ? 2 * count + 1 : count + 1];
+        System.arraycopy(out, 0, d, 0, count);
+        d[count] = out[2 * count];
+        if (last >= 0) {
+            System.arraycopy(out, count, d, count + 1, count);
+        }
+        return d;
     }
 
     /** {@link HostBasis#sixDots} on two threads: {x.u, x.v, x.x, u.u, u.v, v.v}. */
