@@ -219,17 +219,31 @@ __device__ __forceinline__ void cp_async_wait() {
     asm volatile("cp.async.wait_group %0;\n" ::"n"(N));
 }
 
+/** What the epilogue does besides C = alpha acc + beta C (every mode but JAC writes C; JAC writes it when c is given). */
+constexpr int EPI_PLAIN = 0;
 /**
- * With ACT (the fused equivariant layer, SCIENCE a.3): C = Y = op(A) op(B) as above (alpha 1, beta 0, no split, C
- * column-major) and also Z = h(|y|^2) y per unit, where a unit is uk consecutive columns of one row (the unit layout
- * of an O(k) level: Y is channels x batch*k), uk in {1, 2, 4, 8} so that a unit lies in one n8 tile: its squares are
- * summed over the lanes that hold it (shuffles), q and h in double as in norm_act_fwd.
+ * The fused equivariant layer's forward (SCIENCE a.3): C = Y = op(A) op(B) (alpha 1, beta 0, no split, C column-major)
+ * and also Z = h(|y|^2) y per unit, where a unit is uk consecutive columns of one row (the unit layout of an O(k)
+ * level: Y is channels x batch*k), uk in {1, 2, 4, 8} so that a unit lies in one n8 tile: its squares are summed over
+ * the lanes that hold it (shuffles), q and h in double as in norm_act_fwd.
  */
-template <bool AM, bool BNF, bool ACT>
+constexpr int EPI_ACT = 1;
+/**
+ * The norm nonlinearity's Jacobian at y applied to the GEMM's result (SCIENCE a.8, d.1): with G = alpha op(A) op(B)
+ * + beta C, out = J(y) G = h(q) G + 2 h'(q) (y . G) y per unit, q = |y|^2, y (yin) read at C's positions. G is also
+ * written to C when c is not null. One formula serves two passes: the data gradient through the nonlinearity below
+ * a layer (G = W^T G_Y, out = G_y of the level below; norm_act_bwd) and the forward R-pass (G = V Z + W R{Z} =
+ * R{y}, kept in C, and out = R{z}; NormAct.forwardR). Sums as in EPI_ACT; h, h' and the combination in double,
+ * the combination in norm_act_bwd's order (h G + c y, c = 2 h' (y . G)).
+ */
+constexpr int EPI_JAC = 2;
+
+template <bool AM, bool BNF, int EPI>
 __device__ __forceinline__ void tc_mma(int m, int n, int kk, int kChunk, const float* __restrict__ a, long aRs,
                                        long aCs, const float* __restrict__ b, long bRs, long bCs, double alpha,
                                        double beta, float* __restrict__ c, long cRs, long cCs, long cSplit,
-                                       float* __restrict__ z, int uk, int profile, double ca, double cb) {
+                                       float* __restrict__ z, const float* __restrict__ yin, int uk, int profile,
+                                       double ca, double cb) {
     constexpr int T = MMA_T, BK = MMA_BK, S = MMA_STAGES, LDW = MMA_LDW, LDK = MMA_LDK;
     constexpr int W = 8, NT = 32 * W;                 // warps, threads
     constexpr int WN = 2 * T / W;                     // warp columns (32); warp rows 64
@@ -334,32 +348,61 @@ __device__ __forceinline__ void tc_mma(int m, int n, int kk, int kChunk, const f
     for (int x = 0; x < FX; x++) {
 #pragma unroll
         for (int y = 0; y < FY; y++) {
-            float h[4];
-            if (ACT) {                                // every lane takes part in the shuffles, in range or not
+            float v[4], yv[4], out[4];
+            bool in[4];
+#pragma unroll
+            for (int e = 0; e < 4; e++) {
+                int gi = i0 + wm * 64 + x * 16 + g + (e >> 1) * 8, gj = j0 + wn * WN + y * 8 + 2 * t4 + (e & 1);
+                in[e] = gi < m && gj < n;
+                v[e] = al * acc[x][y][e];
+                if (in[e] && be != 0.0f) {
+                    v[e] += be * c[gi * cRs + gj * cCs];
+                }
+                yv[e] = EPI == EPI_JAC && in[e] ? yin[gi + (long) gj * cCs] : 0.0f;
+            }
+            if (EPI != EPI_PLAIN) {                   // every lane takes part in the shuffles, in range or not
 #pragma unroll
                 for (int r = 0; r < 2; r++) {         // row g, then g + 8: columns 2 t4 and 2 t4 + 1
-                    double s0 = (double) acc[x][y][2 * r] * acc[x][y][2 * r];
-                    double s1 = (double) acc[x][y][2 * r + 1] * acc[x][y][2 * r + 1];
-                    double s = s0 + s1;
+                    const float* u = EPI == EPI_JAC ? yv : v;       // the vector whose norm h takes
+                    double q0 = (double) u[2 * r] * u[2 * r], q1 = (double) u[2 * r + 1] * u[2 * r + 1];
+                    double d0 = (double) yv[2 * r] * v[2 * r], d1 = (double) yv[2 * r + 1] * v[2 * r + 1];
+                    double q = q0 + q1, d = d0 + d1;  // the unit's |u|^2 and y . G over the lanes that hold it
                     if (uk >= 4) {
-                        s += __shfl_xor_sync(0xffffffffu, s, 1);
+                        q += __shfl_xor_sync(0xffffffffu, q, 1);
+                        if (EPI == EPI_JAC) {
+                            d += __shfl_xor_sync(0xffffffffu, d, 1);
+                        }
                     }
                     if (uk == 8) {
-                        s += __shfl_xor_sync(0xffffffffu, s, 2);
+                        q += __shfl_xor_sync(0xffffffffu, q, 2);
+                        if (EPI == EPI_JAC) {
+                            d += __shfl_xor_sync(0xffffffffu, d, 2);
+                        }
                     }
-                    h[2 * r] = (float) gs_radial_h(profile, uk == 1 ? s0 : s, ca, cb);
-                    h[2 * r + 1] = (float) gs_radial_h(profile, uk == 1 ? s1 : s, ca, cb);
+#pragma unroll
+                    for (int side = 0; side < 2; side++) {
+                        const int e = 2 * r + side;
+                        const double qe = uk == 1 ? (side == 0 ? q0 : q1) : q;
+                        const double hq = gs_radial_h(profile, qe, ca, cb);
+                        if (EPI == EPI_ACT) {
+                            out[e] = (float) hq * v[e];
+                        } else {
+                            const double de = uk == 1 ? (side == 0 ? d0 : d1) : d;
+                            const double cy = 2.0 * gs_radial_dh(profile, qe, ca, cb) * de;
+                            out[e] = (float) (__dmul_rn(hq, (double) v[e]) + __dmul_rn(cy, (double) yv[e]));
+                        }
+                    }
                 }
             }
 #pragma unroll
             for (int e = 0; e < 4; e++) {
                 int gi = i0 + wm * 64 + x * 16 + g + (e >> 1) * 8, gj = j0 + wn * WN + y * 8 + 2 * t4 + (e & 1);
-                if (gi < m && gj < n) {
-                    float* p = c + gi * cRs + gj * cCs;
-                    float v = al * acc[x][y][e];
-                    *p = be == 0.0f ? v : v + be * *p;
-                    if (ACT) {
-                        z[gi + (long) gj * cCs] = h[e] * v;
+                if (in[e]) {
+                    if (EPI != EPI_JAC || c != nullptr) {
+                        c[gi * cRs + gj * cCs] = v[e];
+                    }
+                    if (EPI != EPI_PLAIN) {
+                        z[gi + (long) gj * cCs] = out[e];
                     }
                 }
             }
@@ -373,8 +416,9 @@ __device__ __forceinline__ void tc_mma(int m, int n, int kk, int kChunk, const f
     NAME(int m, int n, int kk, int kChunk, const float* __restrict__ a, long aRs, long aCs,                        \
          const float* __restrict__ b, long bRs, long bCs, double alpha, double beta, float* __restrict__ c,        \
          long cRs, long cCs, long cSplit) {                                                                        \
-        gs_tc_gemm::tc_mma<AM, BNF, false>(m, n, kk, kChunk, a, aRs, aCs, b, bRs, bCs, alpha, beta, \
-                                              c, cRs, cCs, cSplit, nullptr, 1, 0, 0.0, 0.0);                       \
+        gs_tc_gemm::tc_mma<AM, BNF, gs_tc_gemm::EPI_PLAIN>(m, n, kk, kChunk, a, aRs, aCs, b, bRs, bCs, alpha,     \
+                                                          beta, c, cRs, cCs, cSplit, nullptr, nullptr, 1, 0, 0.0,  \
+                                                          0.0);                                                    \
     }
 GS_TC_MMA(tc_gemm_tf32_mma_mn, true, true)
 GS_TC_MMA(tc_gemm_tf32_mma_mk, true, false)
@@ -388,12 +432,27 @@ GS_TC_MMA(tc_gemm_tf32_mma_kk, false, false)
     NAME(int m, int n, int kk, const float* __restrict__ a, long aRs, long aCs, const float* __restrict__ b,       \
          long bRs, long bCs, float* __restrict__ y, long ldy, float* __restrict__ z, int uk, int profile,          \
          double ca, double cb) {                                                                                   \
-        gs_tc_gemm::tc_mma<AM, BNF, true>(m, n, kk, kk, a, aRs, aCs, b, bRs, bCs, 1.0, 0.0, y, 1, ldy, 0, z, uk, \
-                                             profile, ca, cb);                                                     \
+        gs_tc_gemm::tc_mma<AM, BNF, gs_tc_gemm::EPI_ACT>(m, n, kk, kk, a, aRs, aCs, b, bRs, bCs, 1.0, 0.0, y, 1,  \
+                                                        ldy, 0, z, nullptr, uk, profile, ca, cb);                  \
     }
 GS_TC_MMA_ACT(tc_gemm_tf32_mma_act_mn, true, true)
 GS_TC_MMA_ACT(tc_gemm_tf32_mma_act_mk, true, false)
 GS_TC_MMA_ACT(tc_gemm_tf32_mma_act_kn, false, true)
 GS_TC_MMA_ACT(tc_gemm_tf32_mma_act_kk, false, false)
+// tc_gemm_tf32_mma_jac_<A><B>: G = op(A) op(B) + beta C (beta 0 or 1; C, when c is not null, gets G) and
+// out = J(y) G = h G + 2 h' (y . G) y per unit of uk columns (cRs 1, ld ldc for C, y and out; alpha 1, kChunk = kk):
+// the data gradient through the nonlinearity below a layer (A = W transposed: _kk) and the forward R-pass (the
+// second GEMM, W R{Z} + R{Y}: _mk). CPU twin: CpuEquivLinear.gemm, then CpuNormAct.backward (FusedLayerParityTest).
+#define GS_TC_MMA_JAC(NAME, AM, BNF)                                                                               \
+    extern "C" __global__ void __launch_bounds__(256, 2)                                                           \
+    NAME(int m, int n, int kk, const float* __restrict__ a, long aRs, long aCs, const float* __restrict__ b,       \
+         long bRs, long bCs, double beta, float* __restrict__ c, long ldc, const float* __restrict__ y,            \
+         float* __restrict__ out, int uk, int profile, double ca, double cb) {                                     \
+        gs_tc_gemm::tc_mma<AM, BNF, gs_tc_gemm::EPI_JAC>(m, n, kk, kk, a, aRs, aCs, b, bRs, bCs, 1.0, beta, c, 1, \
+                                                        ldc, 0, out, y, uk, profile, ca, cb);                      \
+    }
+GS_TC_MMA_JAC(tc_gemm_tf32_mma_jac_mk, true, false)
+GS_TC_MMA_JAC(tc_gemm_tf32_mma_jac_kk, false, false)
+#undef GS_TC_MMA_JAC
 #undef GS_TC_MMA_ACT
 #undef GS_TC_MMA

@@ -25,6 +25,25 @@ public interface EquivLinearOps {
     }
 
     /**
+     * The norm nonlinearity's Jacobian fused into a GEMM's epilogue (SCIENCE a.8, d.1): {@code G = op(A) B + beta C}
+     * (op(A) = A, or A^T when {@code transA}; A stored m x kk, or kk x m when {@code transA}; B kk x n, no transpose)
+     * and {@code out = J(y) G = h(q) G + 2 h'(q) (y . G) y} per unit of {@code k} consecutive columns of one row
+     * (q = |y|^2 of the unit of y, m x n, the pre-activation of an O(k) level with m channels and n = batch*k). When
+     * {@code c} is not null it receives G; with {@code c} null, {@code beta} must be 0 and G is not kept. Two passes
+     * use it: the data gradient through the nonlinearity below a layer (A = W transposed, B = G_Y: out is that
+     * nonlinearity's G_y, as {@code NormActOps.backward} would write it from G_z = W^T G_Y) and the forward R-pass
+     * (A = W, B = R{Z}, beta 1 onto C = V Z: C becomes R{Y} and out R{Z'}). Returns false and writes nothing when
+     * this backend has no kernel for it (the CPU backend; on "cuda+tf32" fp32, k in {1, 2, 4, 8}, aligned operands,
+     * no split along K); the caller then runs {@link #gemm} and {@code NormActOps.backward}, the fused kernel's CPU
+     * twin. A, B, y: read. C, out: modified (distinct from each other and from A, B, y).
+     */
+    default boolean gemmNormActJacobian(boolean transA, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b,
+                                        double beta, DeviceBuffer c, DeviceBuffer y, DeviceBuffer out,
+                                        Radial radial, int k) {
+        return false;
+    }
+
+    /**
      * {@code C = op(A) op(B) + beta C} with op(X) = X or X^T. op(A) is m x kk, op(B) is kk x n, C is m x n.
      * A is stored m x kk (or kk x m when {@code transA}), B kk x n (or n x kk when {@code transB}).
      * A, B: read. C: modified; must not alias A or B. {@code beta} is 0 (overwrite) or 1 (accumulate).

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.goldstone.backend.Backend;
 import org.goldstone.backend.DeviceBuffer;
+import org.goldstone.backend.EquivLinearOps;
 import org.goldstone.group.Group;
 import org.goldstone.group.U1;
 
@@ -96,6 +97,53 @@ public final class EquivariantLinear implements Layer {
             return false;
         }
         return be.equivLinear().gemmNormAct(m, batch * k, n, w, z, y, out, act.radial(), k);
+    }
+
+    /**
+     * The data-gradient half of this layer's backward pass and the backward pass of the norm nonlinearity
+     * {@code act} that produced this layer's input, in one pass where the backend fuses them
+     * ({@code EquivLinearOps.gemmNormActJacobian} with W^T: a real O(k) layer whose input is act's output): from
+     * this layer's output gradient {@code gy} writes act's input gradient {@code actGy} (J(actIn) W^T G_Y; act's
+     * output gradient W^T G_Y is not kept) and returns true; otherwise writes nothing and returns false. The weight
+     * gradient is {@link #backward}'s, with a null input gradient.
+     */
+    public boolean backwardDataNormAct(Backend be, DeviceBuffer w, DeviceBuffer gy, NormAct act, DeviceBuffer actIn,
+                                       DeviceBuffer actGy, int batch) {
+        if (complex || act.channels() != n || act.k() != k) {
+            return false;
+        }
+        return be.equivLinear().gemmNormActJacobian(true, n, batch * k, m, w, gy, 0.0, null, actIn, actGy,
+                act.radial(), k);
+    }
+
+    /**
+     * This layer's forward R-pass ({@link #forwardR}: R{Y} = V Z + W R{Z} into {@code ry}, always) and, where the
+     * backend fuses the last GEMM with the Jacobian of the norm nonlinearity {@code act} after this layer
+     * ({@code EquivLinearOps.gemmNormActJacobian}: a real O(k) layer), act's forward R-pass J(y) R{Y} into
+     * {@code actRz}, returning true; false when act's R-pass is left to the caller ({@code actRz} not written).
+     * {@code y} is this layer's output, act's input.
+     */
+    public boolean forwardRNormAct(Backend be, DeviceBuffer w, DeviceBuffer v, DeviceBuffer z, DeviceBuffer rz,
+                                   DeviceBuffer ry, NormAct act, DeviceBuffer y, DeviceBuffer actRz, int batch) {
+        if (complex || act.channels() != m || act.k() != k) {
+            forwardR(be, w, v, z, y, null, rz, ry, null, batch);
+            return false;
+        }
+        EquivLinearOps ops = be.equivLinear();
+        int cols = batch * k;
+        if (rz == null) {                                       // R{Y} = V Z: one GEMM, fused or not
+            if (ops.gemmNormActJacobian(false, m, cols, n, v, z, 0.0, ry, y, actRz, act.radial(), k)) {
+                return true;
+            }
+            ops.gemm(false, false, m, cols, n, v, z, 0.0, ry);
+            return false;
+        }
+        ops.gemm(false, false, m, cols, n, v, z, 0.0, ry);
+        if (ops.gemmNormActJacobian(false, m, cols, n, w, rz, 1.0, ry, y, actRz, act.radial(), k)) {
+            return true;
+        }
+        ops.gemm(false, false, m, cols, n, w, rz, 1.0, ry);
+        return false;
     }
 
     @Override

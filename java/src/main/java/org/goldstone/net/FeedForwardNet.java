@@ -302,8 +302,21 @@ public final class FeedForwardNet {
             Layer l = layers.get(i);
             DeviceBuffer saved = ws.saved[i] == null ? null : ws.saved[i].slice(0, l.savedSize() * batch);
             DeviceBuffer gi = i == 0 ? null : gIn.slice(0, l.inputSize() * batch);
-            l.backward(ws.backend, params.slice(offsets[i], l.paramCount()), ws.activation(i, batch),
-                    ws.activation(i + 1, batch), saved, gOut.slice(0, l.outputSize() * batch), gi,
+            DeviceBuffer p = params.slice(offsets[i], l.paramCount()), go = gOut.slice(0, l.outputSize() * batch);
+            if (i >= 2 && l instanceof EquivariantLinear el && layers.get(i - 1) instanceof NormAct act) {
+                // the nonlinearity below: its G_y straight from G_Y, in the data-gradient GEMM's epilogue
+                DeviceBuffer actGy = gIn.slice(0, act.inputSize() * batch);
+                if (el.backwardDataNormAct(ws.backend, p, go, act, ws.activation(i - 1, batch), actGy, batch)) {
+                    l.backward(ws.backend, p, ws.activation(i, batch), ws.activation(i + 1, batch), saved, go, null,
+                            grad.slice(offsets[i], l.paramCount()), batch);
+                    DeviceBuffer t = gOut;
+                    gOut = gIn;
+                    gIn = t;
+                    i--;                               // act's backward ran in the epilogue
+                    continue;
+                }
+            }
+            l.backward(ws.backend, p, ws.activation(i, batch), ws.activation(i + 1, batch), saved, go, gi,
                     grad.slice(offsets[i], l.paramCount()), batch);
             DeviceBuffer t = gOut;
             gOut = gIn;
@@ -320,8 +333,20 @@ public final class FeedForwardNet {
             DeviceBuffer saved = ws.saved[i] == null ? null : ws.saved[i].slice(0, l.savedSize() * batch);
             DeviceBuffer rSaved = ws.rSaved[i] == null ? null : ws.rSaved[i].slice(0, l.rSavedSize() * batch);
             DeviceBuffer rOut = ws.rActs[i + 1].slice(0, l.outputSize() * batch);
-            l.forwardR(ws.backend, params.slice(offsets[i], l.paramCount()), v.slice(offsets[i], l.paramCount()),
-                    ws.activation(i, batch), ws.activation(i + 1, batch), saved, rIn, rOut, rSaved, batch);
+            DeviceBuffer p = params.slice(offsets[i], l.paramCount()), vi = v.slice(offsets[i], l.paramCount());
+            if (l instanceof EquivariantLinear el && i + 1 < layers.size() && layers.get(i + 1) instanceof NormAct act) {
+                DeviceBuffer actRz = ws.rActs[i + 2].slice(0, act.outputSize() * batch);
+                if (el.forwardRNormAct(ws.backend, p, vi, ws.activation(i, batch), rIn, rOut, act,
+                        ws.activation(i + 1, batch), actRz, batch)) {
+                    rIn = actRz;
+                    i++;                               // act's R-pass ran in the last GEMM's epilogue
+                } else {
+                    rIn = rOut;                        // this layer's R-pass is done; act's runs next
+                }
+                continue;
+            }
+            l.forwardR(ws.backend, p, vi, ws.activation(i, batch), ws.activation(i + 1, batch), saved, rIn, rOut,
+                    rSaved, batch);
             rIn = rOut;
         }
         return rIn;

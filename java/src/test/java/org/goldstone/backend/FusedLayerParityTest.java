@@ -27,7 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The fused equivariant layer ({@code EquivLinearOps.gemmNormAct}: Y = W Z and Z' = h(|y|^2) y in one kernel,
  * {@code tc_gemm_tf32_mma_act_*}) against its CPU twin, the GEMM followed by the norm nonlinearity
- * ({@code CpuEquivLinear.gemm}, {@code CpuNormAct.forward}). The fused kernel exists on "cuda+tf32" unless
+ * ({@code CpuEquivLinear.gemm}, {@code CpuNormAct.forward}), and the Jacobian epilogue of the backward and R-passes
+ * ({@code gemmNormActJacobian}, {@code tc_gemm_tf32_mma_jac_*}) against the GEMM followed by
+ * {@code CpuNormAct.backward}. The fused kernel exists on "cuda+tf32" unless
  * {@code -Dgoldstone.tc.kernel=sync}; with that option the GPU cases are skipped, as they are without a GPU.
  */
 class FusedLayerParityTest {
@@ -78,6 +80,47 @@ class FusedLayerParityTest {
         assertClose(what + " Z", download(cpu, cz), download(gpu, gz), tol);
     }
 
+    /**
+     * The Jacobian epilogue ({@code tc_gemm_tf32_mma_jac_*}) in both of its uses: the data gradient through the
+     * nonlinearity below a layer (out = J(y) W^T G, G not kept) and the forward R-pass's second GEMM (C = V Z + W R,
+     * kept, and out = J(y) C); against the GEMM followed by {@code CpuNormAct.backward}.
+     */
+    @Tag("cuda")
+    @ParameterizedTest(name = "m={0} batch={1} kk={2} k={3} {4}")
+    @MethodSource("shapes")
+    void jacobianEpilogueMatchesGemmThenNormActBackward(int m, int batch, int kk, int k, RadialProfile profile) {
+        assumeTrue(MMA, "no fused kernel with -Dgoldstone.tc.kernel=sync");
+        Backend gpu = Parity.backend("cuda+tf32");
+        Backend cpu = Parity.cpu();
+        Radial radial = Radial.of(profile);
+        int n = batch * k;
+        SplittableRandom rng = new SplittableRandom(13L * m + 5L * batch + kk + k);
+        double[] w = gaussian(m * kk, 1.0 / Math.sqrt(kk), DType.F32, rng);      // as W^T: stored kk x m
+        double[] b = gaussian(kk * n, 1.0, DType.F32, rng);
+        double[] y = gaussian(m * n, 1.0, DType.F32, rng);
+        double[] c0 = gaussian(m * n, 1.0, DType.F32, rng);
+        // |J| <= 1 for ALG and RTANH; GATE's radial eigenvalue h + 2 h' q reaches about 1.2 at |y| ~ 1
+        Parity.Tolerance tol = EquivLinearParityTest.TF32.times(2 * Math.sqrt(kk));
+        for (boolean transA : new boolean[] {true, false}) {
+            double beta = transA ? 0.0 : 1.0;
+            DeviceBuffer cc = upload(cpu, DType.F32, c0), cout = cpu.allocate(DType.F32, m * n);
+            cpu.equivLinear().gemm(transA, false, m, n, kk, upload(cpu, DType.F32, w), upload(cpu, DType.F32, b), beta,
+                    cc);
+            cpu.normAct().backward(radial, upload(cpu, DType.F32, y), cc, cout, new UnitShape(m, batch, k));
+
+            DeviceBuffer gc = transA ? null : upload(gpu, DType.F32, c0), gout = gpu.allocate(DType.F32, m * n);
+            String what = "Jacobian epilogue " + (transA ? "W^T G" : "C + W R") + " " + profile + " " + m + "x" + n
+                    + "x" + kk + " k=" + k;
+            assertTrue(gpu.equivLinear().gemmNormActJacobian(transA, m, n, kk, upload(gpu, DType.F32, w),
+                    upload(gpu, DType.F32, b), beta, gc, upload(gpu, DType.F32, y), gout, radial, k),
+                    what + ": expected the fused path on cuda+tf32 with the mma kernel");
+            if (gc != null) {
+                assertClose(what + " C", download(cpu, cc), download(gpu, gc), tol);
+            }
+            assertClose(what + " out", download(cpu, cout), download(gpu, gout), tol);
+        }
+    }
+
     @Tag("cuda")
     @Test
     void splitProblemsAndOddUnitsFallBackWritingNothing() {
@@ -98,6 +141,14 @@ class FusedLayerParityTest {
                     "expected no fused kernel for " + m + "x" + n + "x" + kk + " k=" + c[3]);
             assertArrayEquals(sentinel, download(gpu, y), 0.0, "Y written although the fused path declined");
             assertArrayEquals(sentinel, download(gpu, z), 0.0, "Z written although the fused path declined");
+            DeviceBuffer out = upload(gpu, DType.F32, sentinel);
+            assertFalse(gpu.equivLinear().gemmNormActJacobian(false, m, n, kk,
+                    upload(gpu, DType.F32, gaussian(m * kk, 1.0, DType.F32, rng)),
+                    upload(gpu, DType.F32, gaussian(kk * n, 1.0, DType.F32, rng)), 1.0, y,
+                    upload(gpu, DType.F32, gaussian(m * n, 1.0, DType.F32, rng)), out, radial, c[3]),
+                    "expected no Jacobian epilogue for " + m + "x" + n + "x" + kk + " k=" + c[3]);
+            assertArrayEquals(sentinel, download(gpu, y), 0.0, "C written although the Jacobian epilogue declined");
+            assertArrayEquals(sentinel, download(gpu, out), 0.0, "out written although the Jacobian epilogue declined");
         }
     }
 
@@ -108,6 +159,9 @@ class FusedLayerParityTest {
         cpu.write(y, new double[] {1, 2, 3, 4, 5, 6, 7, 8});
         assertFalse(cpu.equivLinear().gemmNormAct(2, 4, 3, upload(cpu, DType.F64, new double[6]),
                 upload(cpu, DType.F64, new double[12]), y, z, Radial.of(RadialProfile.ALG), 2));
+        assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, download(cpu, y), 0.0);
+        assertFalse(cpu.equivLinear().gemmNormActJacobian(true, 2, 4, 3, upload(cpu, DType.F64, new double[6]),
+                upload(cpu, DType.F64, new double[12]), 0.0, null, y, z, Radial.of(RadialProfile.ALG), 2));
         assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, download(cpu, y), 0.0);
     }
 }

@@ -54,6 +54,12 @@ final class Launch implements KernelLaunch {
         return this;
     }
 
+    /** A null pointer argument (an optional output the kernel then skips). */
+    Launch nullPtr() {
+        args.add(Pointer.to(new long[] {0L}));
+        return this;
+    }
+
     @Override
     public Launch i(int v) {
         args.add(Pointer.to(new int[] {v}));

@@ -95,9 +95,8 @@ final class TensorCoreGemm extends RealGemmProvider {
     @Override
     public boolean gemmNormAct(DType dt, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b, DeviceBuffer y,
                                DeviceBuffer z, Radial radial, int k) {
-        String kernel = MMA && dt == DType.F32 && (k == 1 || k == 2 || k == 4 || k == 8)
-                ? mmaKernel(false, false, m, n, kk, a, 0, m, b, 0, kk) : null;
-        if (kernel == null || splits(tiles(m, n, TILE), kk, be.multiprocessors()) > 1) {
+        String kernel = fusedKernel(dt, false, m, n, kk, a, b, k);
+        if (kernel == null) {
             return false;
         }
         be.kernel(kernel.replace("_mma_", "_mma_act_"))
@@ -121,6 +120,55 @@ final class TensorCoreGemm extends RealGemmProvider {
                 .shared(MMA_SMEM_BYTES)
                 .run();
         return true;
+    }
+
+    /**
+     * The norm nonlinearity's Jacobian in the GEMM's epilogue ({@code tc_gemm_tf32_mma_jac_*}; SCIENCE a.8, d.1):
+     * under the same conditions as {@link #gemmNormAct}, with B not transposed and A as given (the data gradient's
+     * W^T is {@code _jac_kk}, the forward R-pass's W is {@code _jac_mk}); false otherwise.
+     */
+    @Override
+    public boolean gemmNormActJacobian(DType dt, boolean transA, int m, int n, int kk, DeviceBuffer a,
+                                       DeviceBuffer b, double beta, DeviceBuffer c, DeviceBuffer y,
+                                       DeviceBuffer out, Radial radial, int k) {
+        String kernel = fusedKernel(dt, transA, m, n, kk, a, b, k);
+        if (kernel == null) {
+            return false;
+        }
+        Launch l = be.kernel(kernel.replace("_mma_", "_mma_jac_"))
+                .i(m)                                  // int m
+                .i(n)                                  // int n
+                .i(kk)                                 // int kk
+                .ptr(a, 0)                             // const float* a
+                .l(transA ? kk : 1)                    // long aRs
+                .l(transA ? 1 : m)                     // long aCs
+                .ptr(b, 0)                             // const float* b
+                .l(1)                                  // long bRs
+                .l(kk)                                 // long bCs
+                .d(beta);                              // double beta
+        (c == null ? l.nullPtr() : l.ptr(c, 0))        // float* c: G, or null
+                .l(m)                                  // long ldc (also y's and out's)
+                .ptr(y, 0)                             // const float* y
+                .ptr(out, 0)                           // float* out
+                .i(k)                                  // int uk
+                .i(radial.profile().ordinal())         // int profile
+                .d(radial.a())                         // double ca
+                .d(radial.b())                         // double cb
+                .blocks2((n + TILE - 1) / TILE, (m + TILE - 1) / TILE, THREADS)
+                .shared(MMA_SMEM_BYTES)
+                .run();
+        return true;
+    }
+
+    /**
+     * The mma kernel a fused epilogue extends, or null when there is none: the mma kernels selected, fp32, units of
+     * 1, 2, 4 or 8 columns (one n8 tile holds a unit), aligned operands (B not transposed) and no split along K.
+     */
+    private String fusedKernel(DType dt, boolean transA, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b,
+                               int k) {
+        String kernel = MMA && dt == DType.F32 && (k == 1 || k == 2 || k == 4 || k == 8)
+                ? mmaKernel(transA, false, m, n, kk, a, 0, transA ? kk : m, b, 0, kk) : null;
+        return kernel == null || splits(tiles(m, n, TILE), kk, be.multiprocessors()) > 1 ? null : kernel;
     }
 
     @Override

@@ -144,6 +144,34 @@ public final class DeviceEquivLinear implements EquivLinearOps {
                 && provider.gemmNormAct(dt, m, n, kk, a, b, y, z, radial, k);
     }
 
+    @Override
+    public boolean gemmNormActJacobian(boolean transA, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b,
+                                       double beta, DeviceBuffer c, DeviceBuffer y, DeviceBuffer out, Radial radial,
+                                       int k) {
+        String op = "gemmNormActJacobian";
+        DType dt = check(op, a, (long) m * kk, b, (long) kk * n, out, (long) m * n, beta);
+        require(op, "y", y, (long) m * n);
+        if (c == null) {
+            if (beta != 0.0) {
+                throw new BackendException(op + ": expected beta 0 without C, found " + beta);
+            }
+        } else {
+            require(op, "C", c, (long) m * n);
+            be.requireOwn(c);
+        }
+        for (DeviceBuffer x : new DeviceBuffer[] {y, c}) {
+            if (x != null && x.dtype() != dt) {
+                throw new BackendException(op + ": expected every operand of " + dt + ", found " + x.dtype());
+            }
+        }
+        if (k < 1 || n % k != 0) {
+            throw new BackendException(op + ": expected n = batch*k columns, found n " + n + " and k " + k);
+        }
+        be.requireOwn(y);
+        return m > 0 && n > 0 && provider != null && provider.supports(dt)
+                && provider.gemmNormActJacobian(dt, transA, m, n, kk, a, b, beta, c, y, out, radial, k);
+    }
+
     private static int tiles(int size) {
         return (size + TILE - 1) / TILE;
     }

@@ -34,6 +34,16 @@ public interface GemmProvider {
         return false;
     }
 
+    /**
+     * As {@code EquivLinearOps.gemmNormActJacobian} on whole buffers (C, y and out m x n with ld m; c may be null):
+     * true when this provider fused the two, false (nothing written) when it has no kernel for them.
+     */
+    default boolean gemmNormActJacobian(DType dt, boolean transA, int m, int n, int kk, DeviceBuffer a,
+                                        DeviceBuffer b, double beta, DeviceBuffer c, DeviceBuffer y,
+                                        DeviceBuffer out, Radial radial, int k) {
+        return false;
+    }
+
     /** Whether this provider runs GEMMs of {@code dt}; the others go to the equiv_linear kernels. Default: all. */
     default boolean supports(DType dt) {
         return true;
