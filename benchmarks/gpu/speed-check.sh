@@ -4,16 +4,18 @@
 #   check.txt    device facts, `devices`, and the parity suites against the CPU twins: equiv_linear with every GEMM
 #                provider (native, cuBLAS, cuBLAS TF32, cuBLAS bf16, the engine's tensor-core kernel) and whole
 #                networks (20 training steps, HVP, Lanczos), the fused layer (GEMM + norm nonlinearity); then
-#                equiv_linear with the register-staged tensor-core kernel alone (-Dgoldstone.tc.kernel=sync); the
-#                record/replay seam captured as CUDA graphs (ReplayTest)
+#                equiv_linear again with U(1) as four real GEMMs per pass (-Dgoldstone.u1.gemm=four; the default
+#                is one GEMM on the block weight); the record/replay seam captured as CUDA graphs (ReplayTest)
 #   jmh.txt      JMH: the GEMM alone per provider (1024 x 4096 x 1024, fp32 storage) and the O(4) layer (GEMM + norm
 #                nonlinearity: fused on cuda+tf32); the training step (depth 100, batch 1024, widths 256 and 1024,
 #                O(4) and U(1)) replayed as a CUDA graph with cuBLAS TF32 and with the engine's kernels, with bf16
-#                inputs at width 1024, and once without a graph (O(4) width 256); the HVP at width 1024 as a graph
-#                (jmh-all.json: the raw results of every JMH run, merged)
+#                inputs at width 1024; U(1) with four GEMMs per complex pass against the default block form, and
+#                O(4) on the engine's kernels without the Jacobian epilogue (backward and R-pass) against the
+#                default; the HVP at width 1024 as a graph (jmh-all.json: every JMH run's raw results, merged)
 #   pytorch.txt  the PyTorch reference of the same networks in the same run (benchmarks/pytorch/gpu_step.py), TF32
 #                (eager, reduce-overhead, HVP) and bf16 autocast at width 1024 (eager, reduce-overhead)
-# All parts took 8 minutes on an H100 (speed-run3; U(1) width 1024 was cut off by step timeouts, since raised).
+# All parts took 8 minutes on an H100 (speed-run3; U(1) width 1024 was cut off by step timeouts, since raised); the
+# two comparisons added since (2 minutes at most) replaced the sync-kernel parity and the graph-less step.
 # PARTS (a comma list of check, gemm, step, pytorch) runs a subset, e.g. PARTS=check,step, so that a session's
 # device time can hold one full run and a partial rerun.
 set -u
@@ -41,8 +43,8 @@ part check && {
   step "devices"; $JAVA $JOPTS -jar .gpu/app.jar devices
   step "parity: equiv_linear (all GEMM providers), the fused layer, whole networks (cuda, cuda+tf32, cuda+cublas-bf16)"
   junit 60 "" EquivLinearParityTest FusedLayerParityTest NetworkParityTest; echo "parity exit: $?"
-  step "parity: equiv_linear with the register-staged tensor-core kernel alone (-Dgoldstone.tc.kernel=sync)"
-  junit 30 -Dgoldstone.tc.kernel=sync EquivLinearParityTest; echo "parity-sync exit: $?"
+  step "parity: equiv_linear with U(1) as four real GEMMs per pass (-Dgoldstone.u1.gemm=four; block is the default)"
+  junit 30 -Dgoldstone.u1.gemm=four EquivLinearParityTest; echo "parity-four exit: $?"
   step "record/replay captured as CUDA graphs (-Dgoldstone.cuda.graphs=true)"
   junit 25 -Dgoldstone.cuda.graphs=true ReplayTest; echo "replay-graphs exit: $?"
 } > "$OUT/check.txt" 2>&1
@@ -91,9 +93,12 @@ part step && {
   step "JMH: training step as a CUDA graph with bf16 GEMM inputs (cuBLAS), width 1024"
   jmh 35 jmh-step-bf16.json "$G" 'TrainStepBench\.step$' -p 'net=O(4),U(1)' -p width=1024 -p batch=1024 \
       -p 'backend=cuda+cublas-bf16' -p graph=true -wi 1 -w 1 -i 2 -r 1
-  step "JMH: training step without a graph (cuBLAS TF32, O(4) width 256; the loss read one step late)"
-  jmh 20 jmh-step-eager.json "" 'TrainStepBench\.step$' -p 'net=O(4)' -p width=256 -p batch=1024 \
-      -p 'backend=cuda+cublas-tf32' -wi 1 -w 1 -i 2 -r 1
+  step "JMH: U(1) training step as a CUDA graph, four real GEMMs per complex pass (the block form's baseline)"
+  jmh 60 jmh-step-u1-four.json "$G -Dgoldstone.u1.gemm=four" 'TrainStepBench\.step$' -p 'net=U(1)' \
+      -p width=256,1024 -p batch=1024 -p 'backend=cuda+cublas-tf32' -p graph=true -wi 1 -w 1 -i 2 -r 1
+  step "JMH: O(4) step and HVP on the engine's kernels without the Jacobian epilogue (its baseline)"
+  jmh 60 jmh-step-nojac.json "$G -Dgoldstone.tc.jacobian=false" 'TrainStepBench\.(step|hvp)$' -p 'net=O(4)' \
+      -p width=1024 -p batch=1024 -p 'backend=cuda+tf32' -p graph=true -wi 1 -w 1 -i 2 -r 1
   step "JMH: HVP, depth 100, batch 1024, width 1024, replayed as a CUDA graph"
   jmh 90 jmh-hvp.json "$G" 'TrainStepBench\.hvp$' -p 'net=O(4),U(1)' -p width=1024 -p graph=true \
       -p batch=1024 -p 'backend=cuda+cublas-tf32,cuda+tf32' -wi 1 -w 1 -i 2 -r 1

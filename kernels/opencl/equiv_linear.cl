@@ -140,3 +140,42 @@ void KNAME(equiv_linear_cgemm)(int m, int n, int kk,
         }
     }
 }
+
+// The single-GEMM form of a U(1) layer (the CUDA GEMM providers, RealGemmProvider): in the k = 2 unit layout a
+// sample's column is [Re; Im] (2 x channels rows), so the complex map is one real GEMM with the 2m x 2n block weight
+//   Wb = [[Wr, -Wi], [Wi, Wr]]:   Y = Wb Z,   G_Z = Wb^T G_Y (= W^H G_Y),   G_W from Gb = G_Y Z^T (2m x 2n):
+//   dL/dRe W = Gb_tl + Gb_br,  dL/dIm W = Gb_bl - Gb_tr   (SCIENCE a.8 packing, planar like W).
+// u1_block writes Wb (column-major, ld 2m) from planar W; u1_fold writes G_W = fold(Gb) + beta G_W (beta 0 or 1:
+// G_W not read when 0). One item per (i, p) of the m x n blocks, grid-stride; plain copies and one add per element.
+// CPU twin: CpuEquivLinear.complexForward / complexBackwardData / complexBackwardWeight (the parity tests run the
+// whole single-GEMM pass against them: EquivLinearParityTest, BlockComplexGemmTest on OpenCL).
+__kernel void KNAME(equiv_linear_u1_block)(__global const real_t* w, int wOff, __global real_t* wb, int wbOff,
+                                           int m, int n) {
+    w += wOff;
+    wb += wbOff;
+    const long mn = (long)m * n, ld = 2L * m, right = (long)n * ld;
+    GS_GRID_STRIDE(e, mn) {
+        const long i = e % m, p = e / m;
+        const real_t re = w[e], im = w[mn + e];
+        __global real_t* col = wb + p * ld + i;            // row i of column p
+        col[0] = re;
+        col[m] = im;
+        col[right] = -im;
+        col[right + m] = re;
+    }
+}
+
+__kernel void KNAME(equiv_linear_u1_fold)(__global const real_t* gb, int gbOff, __global real_t* gw, int gwOff,
+                                          int m, int n, acc_t beta) {
+    gb += gbOff;
+    gw += gwOff;
+    const long mn = (long)m * n, ld = 2L * m, right = (long)n * ld;
+    GS_GRID_STRIDE(e, mn) {
+        const long i = e % m, p = e / m;
+        __global const real_t* col = gb + p * ld + i;
+        const real_t re = col[0] + col[right + m];
+        const real_t im = col[m] - col[right];
+        gw[e] = beta != (acc_t)0 ? gw[e] + re : re;
+        gw[mn + e] = beta != (acc_t)0 ? gw[mn + e] + im : im;
+    }
+}

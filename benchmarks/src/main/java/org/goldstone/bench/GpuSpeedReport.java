@@ -86,7 +86,8 @@ public final class GpuSpeedReport {
                 }
                 double tflops = EquivLinearBench.flops(shape) / (us * 1e-6) / 1e12;
                 String backend = p.path("backend").asText();
-                String kernel = backend.endsWith("+tf32") ? kernelLabel(r.path("jvmArgs").toString()) : "";
+                String jvm = r.path("jvmArgs").toString();
+                String kernel = (backend.endsWith("+tf32") ? kernelLabel(jvm) : "") + optionLabel(jvm);
                 System.out.printf(Locale.ROOT, "| %s%s | %s | %.1f | %.1f | %.3f |%n", backend,
                         kernel, shape, us, tflops, tflops / peak);
             }
@@ -145,11 +146,12 @@ public final class GpuSpeedReport {
     static List<Run> trainStepRuns(List<String> lines) {
         List<Run> out = new ArrayList<>();
         String method = null;
-        String vmKernel = "";
+        String vmKernel = "", vmOptions = "";
         Run current = null;
         for (String line : lines) {
             if (line.startsWith("# VM options:")) {
                 vmKernel = kernelLabel(line);
+                vmOptions = optionLabel(line);
                 continue;
             }
             Matcher b = BENCH.matcher(line.trim());
@@ -169,7 +171,7 @@ public final class GpuSpeedReport {
                             + p.group(1));
                 }
                 String backend = kv.get("backend") + (kv.get("backend").endsWith("+tf32") ? vmKernel : "")
-                        + ("true".equals(kv.get("graph")) ? " (graph)" : "");
+                        + vmOptions + ("true".equals(kv.get("graph")) ? " (graph)" : "");
                 current = new Run(method, backend, kv.get("net"), Integer.parseInt(kv.get("width")),
                         new ArrayList<>());
                 out.add(current);
@@ -217,6 +219,16 @@ public final class GpuSpeedReport {
         }
         String k = m.group(1);
         return " (" + (k.equals("async") ? "cp.async" : k.equals("sync") ? "register-staged" : k) + " kernel)";
+    }
+
+    /**
+     * The same-run comparisons' labels, for any backend: " (U(1) as four GEMMs)" when the JVM arguments chose
+     * {@code -Dgoldstone.u1.gemm=four} (the block form is the default), " (no Jacobian epilogue)" for
+     * {@code -Dgoldstone.tc.jacobian=false}; "" otherwise.
+     */
+    static String optionLabel(String jvmArgs) {
+        return (jvmArgs.contains("goldstone.u1.gemm=four") ? " (U(1) as four GEMMs)" : "")
+                + (jvmArgs.contains("goldstone.tc.jacobian=false") ? " (no Jacobian epilogue)" : "");
     }
 
     /** The PyTorch figures' key prefix for a backend: "bf16 " for the bf16 GEMM providers, else "" (TF32). */

@@ -62,6 +62,9 @@ class GpuSpeedReportTest {
         assertEquals(" (register-staged kernel)", GpuSpeedReport.kernelLabel("-Dgoldstone.tc.kernel=sync -Xmx4g"));
         assertEquals(" (cp.async kernel)", GpuSpeedReport.kernelLabel("[\"-Dgoldstone.tc.kernel=async\"]"));
         assertEquals("", GpuSpeedReport.kernelLabel("-Xmx40g"));
+        assertEquals(" (U(1) as four GEMMs)", GpuSpeedReport.optionLabel("-Xmx40g -Dgoldstone.u1.gemm=four"));
+        assertEquals(" (no Jacobian epilogue)", GpuSpeedReport.optionLabel("[\"-Dgoldstone.tc.jacobian=false\"]"));
+        assertEquals("", GpuSpeedReport.optionLabel("-Dgoldstone.u1.gemm=block -Dgoldstone.cuda.graphs=true"));
         assertEquals("bf16 ", GpuSpeedReport.precision("cuda+cublas-bf16 (graph)"));
         assertEquals("", GpuSpeedReport.precision("cuda+cublas-tf32"));
     }

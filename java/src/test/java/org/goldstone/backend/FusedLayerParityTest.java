@@ -90,6 +90,8 @@ class FusedLayerParityTest {
     @MethodSource("shapes")
     void jacobianEpilogueMatchesGemmThenNormActBackward(int m, int batch, int kk, int k, RadialProfile profile) {
         assumeTrue(MMA, "no fused kernel with -Dgoldstone.tc.kernel=sync");
+        assumeTrue(!"false".equals(System.getProperty("goldstone.tc.jacobian")),
+                "no Jacobian epilogue with -Dgoldstone.tc.jacobian=false");
         Backend gpu = Parity.backend("cuda+tf32");
         Backend cpu = Parity.cpu();
         Radial radial = Radial.of(profile);

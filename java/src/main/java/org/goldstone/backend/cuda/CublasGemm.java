@@ -70,6 +70,7 @@ final class CublasGemm extends RealGemmProvider implements AutoCloseable {
     private DeviceBuffer aBf16, bBf16;
 
     CublasGemm(CudaBackend be, String variant, Mode mode) {
+        super(be.kernels());
         this.be = be;
         this.mode = mode;
         this.variant = variant + mode.label;

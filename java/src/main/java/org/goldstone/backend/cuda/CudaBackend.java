@@ -169,6 +169,11 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /** This backend as the shared launchers see it (the GEMM providers launch the U(1) block kernels through it). */
+    Kernels kernels() {
+        return kernels;
+    }
+
     /** This backend as the shared launchers see it. */
     private final Kernels kernels = new Kernels() {
         @Override

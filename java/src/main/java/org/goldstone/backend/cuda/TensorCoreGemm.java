@@ -32,6 +32,11 @@ final class TensorCoreGemm extends RealGemmProvider {
      */
     static final String KERNEL = System.getProperty("goldstone.tc.kernel", "mma");
     static final boolean MMA = !"sync".equals(KERNEL);
+    /**
+     * Whether the Jacobian epilogue ({@link #gemmNormActJacobian}) is used ({@code -Dgoldstone.tc.jacobian=false}
+     * turns it off, leaving the fused forward: the same-run comparison of speed-check.sh).
+     */
+    static final boolean JACOBIAN = !"false".equals(System.getProperty("goldstone.tc.jacobian"));
     /** The mma kernels' dynamic shared memory: 3 slices of A and B, 32 x 136 or 128 x 36 floats each (tc_gemm.cu). */
     static final int MMA_SMEM_BYTES = 110592;
     /** The mma kernels' slice depth: split-K chunks are multiples of it. */
@@ -43,6 +48,7 @@ final class TensorCoreGemm extends RealGemmProvider {
     private DeviceBuffer workspace;
 
     TensorCoreGemm(CudaBackend be) {
+        super(be.kernels());
         this.be = be;
     }
 
@@ -131,7 +137,7 @@ final class TensorCoreGemm extends RealGemmProvider {
     public boolean gemmNormActJacobian(DType dt, boolean transA, int m, int n, int kk, DeviceBuffer a,
                                        DeviceBuffer b, double beta, DeviceBuffer c, DeviceBuffer y,
                                        DeviceBuffer out, Radial radial, int k) {
-        String kernel = fusedKernel(dt, transA, m, n, kk, a, b, k);
+        String kernel = JACOBIAN ? fusedKernel(dt, transA, m, n, kk, a, b, k) : null;
         if (kernel == null) {
             return false;
         }

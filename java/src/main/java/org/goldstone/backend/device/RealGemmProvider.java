@@ -1,19 +1,74 @@
 package org.goldstone.backend.device;
 
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.tensor.DType;
 
 /**
- * A {@link GemmProvider} built on one real GEMM: the complex U(1) passes are four real GEMMs each on the planar
- * weights (real block, then imaginary block, m x n each) and the k = 2 unit layout of activations (per sample: the
- * real parts, then the imaginary parts; leading dimension 2 x rows, imaginary rows offset by rows). All column-major,
- * as cuBLAS and the engine's GEMM kernels are.
+ * A {@link GemmProvider} built on one real GEMM. The complex U(1) passes take W planar (real block, then imaginary
+ * block, m x n each) and activations in the k = 2 unit layout (per sample: the real parts, then the imaginary parts;
+ * leading dimension 2 x rows, imaginary rows offset by rows), all column-major as cuBLAS and the engine's GEMM
+ * kernels are. Two forms ({@code -Dgoldstone.u1.gemm=block|four}):
+ * <ul>
+ *   <li>{@code block} (default): one real GEMM per pass on the 2m x 2n block weight Wb = [[Wr, -Wi], [Wi, Wr]]
+ *       ({@code equiv_linear_u1_block}, built per call into a scratch buffer of this provider):
+ *       Y = Wb Z and G_Z = Wb^T G_Y on the activations as they are (a sample's column [Re; Im] is 2 x channels
+ *       rows), and the weight gradient as Gb = G_Y Z^T folded into the planar G_W ({@code equiv_linear_u1_fold}).
+ *       One GEMM of twice the extent in both dimensions instead of four quarter-size ones: the same flops in a
+ *       quarter of the launches, which is what a launch-bound width-256 U(1) step needs.</li>
+ *   <li>{@code four}: four real GEMMs per pass on the planar blocks (no scratch, no extra kernels); the form every
+ *       GPU measurement before 2026-11-26's block form used.</li>
+ * </ul>
  */
 public abstract class RealGemmProvider implements GemmProvider {
+    /** How the complex passes map onto real GEMMs. */
+    public enum ComplexForm {
+        BLOCK, FOUR;
+
+        /** The form named by {@code -Dgoldstone.u1.gemm} (block or four; block when unset). */
+        public static ComplexForm configured() {
+            String v = System.getProperty("goldstone.u1.gemm", "block");
+            try {
+                return valueOf(v.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("-Dgoldstone.u1.gemm: expected block or four, found " + v);
+            }
+        }
+    }
+
+    private static final int THREADS = 256;
+    private final Kernels kernels;
+    private final ComplexForm form;
+    /** Per dtype: the block weight (4mn) and the block weight gradient (4mn), grown when a call needs more. */
+    private final Map<DType, DeviceBuffer> blockWeight = new EnumMap<>(DType.class);
+    private final Map<DType, DeviceBuffer> blockGradient = new EnumMap<>(DType.class);
+
+    /** A provider launching the block form's kernels through {@code kernels}, in the configured form. */
+    protected RealGemmProvider(Kernels kernels) {
+        this(kernels, ComplexForm.configured());
+    }
+
+    protected RealGemmProvider(Kernels kernels, ComplexForm form) {
+        this.kernels = kernels;
+        this.form = form;
+    }
+
+    /** The form the complex passes take. */
+    public ComplexForm complexForm() {
+        return form;
+    }
+
     /** Y = W Z + beta Y: Yr = Wr Zr - Wi Zi, Yi = Wr Zi + Wi Zr. */
     @Override
     public void complexForward(DType dt, int m, int n, int batch, DeviceBuffer w, DeviceBuffer z, double beta,
                                DeviceBuffer y) {
+        if (form == ComplexForm.BLOCK) {
+            DeviceBuffer wb = blockWeight(dt, m, n, w);
+            gemm(dt, false, false, 2 * m, batch, 2 * n, 1, wb, 0, 2 * m, z, 0, 2 * n, beta, y, 0, 2 * m);
+            return;
+        }
         long mn = (long) m * n;
         gemm(dt, false, false, m, batch, n, 1, w, 0, m, z, 0, 2 * n, beta, y, 0, 2 * m);
         gemm(dt, false, false, m, batch, n, -1, w, mn, m, z, n, 2 * n, 1, y, 0, 2 * m);
@@ -25,6 +80,11 @@ public abstract class RealGemmProvider implements GemmProvider {
     @Override
     public void complexBackwardData(DType dt, int m, int n, int batch, DeviceBuffer w, DeviceBuffer gy, double beta,
                                     DeviceBuffer gz) {
+        if (form == ComplexForm.BLOCK) {
+            DeviceBuffer wb = blockWeight(dt, m, n, w);
+            gemm(dt, true, false, 2 * n, batch, 2 * m, 1, wb, 0, 2 * m, gy, 0, 2 * m, beta, gz, 0, 2 * n);
+            return;
+        }
         long mn = (long) m * n;
         gemm(dt, true, false, n, batch, m, 1, w, 0, m, gy, 0, 2 * m, beta, gz, 0, 2 * n);
         gemm(dt, true, false, n, batch, m, 1, w, mn, m, gy, m, 2 * m, 1, gz, 0, 2 * n);
@@ -36,10 +96,50 @@ public abstract class RealGemmProvider implements GemmProvider {
     @Override
     public void complexBackwardWeight(DType dt, int m, int n, int batch, DeviceBuffer gy, DeviceBuffer z,
                                       double beta, DeviceBuffer gw) {
+        if (form == ComplexForm.BLOCK) {
+            DeviceBuffer gb = scratch(blockGradient, dt, 4L * m * n);
+            gemm(dt, false, true, 2 * m, 2 * n, batch, 1, gy, 0, 2 * m, z, 0, 2 * n, 0, gb, 0, 2 * m);
+            kernels.kernel("equiv_linear_u1_fold", dt)
+                    .buf(gb)                           // const T* gb (pointer, offset)
+                    .buf(gw)                           // T* gw
+                    .i(m)                              // int m
+                    .i(n)                              // int n
+                    .d(beta)                           // acc_t beta
+                    .over((long) m * n, THREADS)
+                    .run();
+            return;
+        }
         long mn = (long) m * n;
         gemm(dt, false, true, m, n, batch, 1, gy, 0, 2 * m, z, 0, 2 * n, beta, gw, 0, m);
         gemm(dt, false, true, m, n, batch, 1, gy, m, 2 * m, z, n, 2 * n, 1, gw, 0, m);
         gemm(dt, false, true, m, n, batch, 1, gy, m, 2 * m, z, 0, 2 * n, beta, gw, mn, m);
         gemm(dt, false, true, m, n, batch, -1, gy, 0, 2 * m, z, n, 2 * n, 1, gw, mn, m);
+    }
+
+    /** Wb = [[Wr, -Wi], [Wi, Wr]] (2m x 2n, ld 2m) from the planar W, in this provider's scratch. */
+    private DeviceBuffer blockWeight(DType dt, int m, int n, DeviceBuffer w) {
+        DeviceBuffer wb = scratch(blockWeight, dt, 4L * m * n);
+        kernels.kernel("equiv_linear_u1_block", dt)
+                .buf(w)                                // const T* w (pointer, offset)
+                .buf(wb)                               // T* wb
+                .i(m)                                  // int m
+                .i(n)                                  // int n
+                .over((long) m * n, THREADS)
+                .run();
+        return wb;
+    }
+
+    /** The first {@code elements} of the scratch buffer of {@code dt} in {@code pool}, grown when too short. */
+    private DeviceBuffer scratch(Map<DType, DeviceBuffer> pool, DType dt, long elements) {
+        if (elements > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("U(1) block GEMM: a 2m x 2n block of " + elements
+                    + " elements exceeds a buffer's 2^31 - 1");
+        }
+        DeviceBuffer b = pool.get(dt);
+        if (b == null || b.length() < elements) {
+            b = kernels.backend().allocate(dt, (int) elements);
+            pool.put(dt, b);
+        }
+        return b.length() == elements ? b : b.slice(0, (int) elements);
     }
 }

@@ -110,6 +110,10 @@ public final class ClBackend implements Backend {
     private boolean closed;
 
     /** This backend as the shared launchers see it. */
+    Kernels kernels() {
+        return kernels;
+    }
+
     private final Kernels kernels = new Kernels() {
         @Override
         public Backend backend() {
