@@ -11,8 +11,8 @@
 // C of the workspace and tc_gemm_reduce adds them in order.
 // Two kernels: tc_gemm_tf32_mma_<A><B> (below: mma.sync with multistage cp.async) for operands whose unit-stride rows
 // are 16-byte aligned, the default; tc_gemm_tf32 (next), register-staged wmma, for any strides. The mma kernel also
-// has a fused-layer instance (GEMM + norm nonlinearity in the epilogue). CPU twin: CpuEquivLinear.gemm (the parity
-// tests allow TF32 rounding: EquivLinearParityTest.TF32).
+// has fused instances (the norm nonlinearity or its derivatives in the epilogue). CPU twin: CpuEquivLinear.gemm (the
+// parity tests allow TF32 rounding: EquivLinearParityTest.TF32).
 #include <mma.h>
 #include "../common/portable.h"
 #include "../common/radial.h"
@@ -173,7 +173,8 @@ extern "C" __global__ void tc_gemm_reduce(int m, int n, int splits, const float*
 // fp32 accumulation), 128 x 128 tiles of 8 warps (64 x 32 each), 32-deep slices copied global -> shared by cp.async
 // (16-byte chunks, no register staging), three slices in flight (one __syncthreads per slice), and shared-memory
 // rows padded so that every fragment load is free of bank conflicts (m- or n-fast rows of 136 floats: lanes hit banks
-// 8t + g; k-fast rows of 36: banks 4g + t). The accumulators go straight from registers to C (no staging tile).
+// 8t + g; k-fast rows of 36: banks 4g + t). The accumulators go straight from registers to C (no staging tile); the
+// fused epilogues (norm nonlinearity, its Jacobian, the HVP's backward through it) stage the tile in shared memory.
 // <A> is m when A(i, p) is contiguous along i (A not transposed) and k when along p; <B> is n when B(p, j) is
 // contiguous along j and k when along p. The host uses it where the fast dimension's extent, the other stride and
 // both offsets are multiples of 4 floats (16 bytes) and split-K slices are multiples of 32; otherwise tc_gemm_tf32.
@@ -219,13 +220,16 @@ __device__ __forceinline__ void cp_async_wait() {
     asm volatile("cp.async.wait_group %0;\n" ::"n"(N));
 }
 
-/** What the epilogue does besides C = alpha acc + beta C (every mode but JAC writes C; JAC writes it when c is given). */
+/**
+ * What the epilogue does besides C = alpha acc + beta C (PLAIN and ACT write that to C; JAC when c is given; JACR
+ * writes R{G_y} there instead).
+ */
 constexpr int EPI_PLAIN = 0;
 /**
  * The fused equivariant layer's forward (SCIENCE a.3): C = Y = op(A) op(B) (alpha 1, beta 0, no split, C column-major)
  * and also Z = h(|y|^2) y per unit, where a unit is uk consecutive columns of one row (the unit layout of an O(k)
- * level: Y is channels x batch*k), uk in {1, 2, 4, 8} so that a unit lies in one n8 tile: its squares are summed over
- * the lanes that hold it (shuffles), q and h in double as in norm_act_fwd.
+ * level: Y is channels x batch*k), uk dividing the 128-column tile so that a unit lies in one tile; q and h in double
+ * as in norm_act_fwd.
  */
 constexpr int EPI_ACT = 1;
 /**
@@ -233,17 +237,25 @@ constexpr int EPI_ACT = 1;
  * + beta C, out = J(y) G = h(q) G + 2 h'(q) (y . G) y per unit, q = |y|^2, y (yin) read at C's positions. G is also
  * written to C when c is not null. One formula serves two passes: the data gradient through the nonlinearity below
  * a layer (G = W^T G_Y, out = G_y of the level below; norm_act_bwd) and the forward R-pass (G = V Z + W R{Z} =
- * R{y}, kept in C, and out = R{z}; NormAct.forwardR). Sums as in EPI_ACT; h, h' and the combination in double,
- * the combination in norm_act_bwd's order (h G + c y, c = 2 h' (y . G)).
+ * R{y}, kept in C, and out = R{z}; NormAct.forwardR). Units as in EPI_ACT; sums, h, h' and the combination in
+ * double, in norm_act_bwd's order (h G + c y, c = 2 h' (y . G)).
  */
 constexpr int EPI_JAC = 2;
+/**
+ * The Hessian-vector product's backward pass through the nonlinearity below a layer (SCIENCE d.1; norm_act_bwdrop),
+ * in place: with R = alpha op(A) op(B) + beta C (R{G_z} = V^T G_Y + W^T R{G_Y}; C holds V^T G_Y) and G = G_z read from
+ * z, writes R{G_y} = h R + c_y y + 2 h' (y.w) G + 2 h' (y.G) w over C and G_y = h G + 2 h' (y.G) y over z, where
+ * w = R{y} (ryin), c_y = 2 h' (y.R) + 4 h'' (y.w)(y.G) + 2 h' (w.G); units as in EPI_ACT, five sums per unit in
+ * norm_act_bwdrop's operation order.
+ */
+constexpr int EPI_JACR = 3;
 
 template <bool AM, bool BNF, int EPI>
 __device__ __forceinline__ void tc_mma(int m, int n, int kk, int kChunk, const float* __restrict__ a, long aRs,
                                        long aCs, const float* __restrict__ b, long bRs, long bCs, double alpha,
                                        double beta, float* __restrict__ c, long cRs, long cCs, long cSplit,
-                                       float* __restrict__ z, const float* __restrict__ yin, int uk, int profile,
-                                       double ca, double cb) {
+                                       float* __restrict__ z, const float* __restrict__ yin,
+                                       const float* __restrict__ ryin, int uk, int profile, double ca, double cb) {
     constexpr int T = MMA_T, BK = MMA_BK, S = MMA_STAGES, LDW = MMA_LDW, LDK = MMA_LDK;
     constexpr int W = 8, NT = 32 * W;                 // warps, threads
     constexpr int WN = 2 * T / W;                     // warp columns (32); warp rows 64
@@ -344,67 +356,105 @@ __device__ __forceinline__ void tc_mma(int m, int n, int kk, int kChunk, const f
 
     // accumulator e of tile (x, y): row g (e < 2) or g + 8, column 2 t4 + (e & 1)
     const float al = (float) alpha, be = (float) beta;
+    if (EPI == EPI_PLAIN) {                           // straight from registers to C
+#pragma unroll
+        for (int x = 0; x < FX; x++) {
+#pragma unroll
+            for (int y = 0; y < FY; y++) {
+#pragma unroll
+                for (int e = 0; e < 4; e++) {
+                    int gi = i0 + wm * 64 + x * 16 + g + (e >> 1) * 8, gj = j0 + wn * WN + y * 8 + 2 * t4 + (e & 1);
+                    if (gi < m && gj < n) {
+                        float* p = c + gi * cRs + gj * cCs;
+                        float v = al * acc[x][y][e];
+                        *p = be == 0.0f ? v : v + be * *p;
+                    }
+                }
+            }
+        }
+        return;
+    }
+    // The fused epilogues: the block's tile goes through shared memory (column-major, rows padded to LDC: lanes write
+    // banks 8 t4 + g, conflict-free), then one thread per unit (uk consecutive columns of one row; consecutive
+    // threads take consecutive rows, so the reads and writes of y, z and C coalesce) does norm_act's arithmetic in
+    // its order: sums over the unit's components in double, then the outputs. The accumulators are dead once
+    // staged, so the unit arithmetic (double, transcendental) costs the main loop no registers.
+    constexpr int LDC = T + 4;
+    static_assert(T * LDC <= 2 * MMA_OPER * MMA_STAGES, "the staged tile fits the slices' shared memory");
+    __syncthreads();                                  // every warp is done with the last slice
 #pragma unroll
     for (int x = 0; x < FX; x++) {
 #pragma unroll
         for (int y = 0; y < FY; y++) {
-            float v[4], yv[4], out[4];
-            bool in[4];
 #pragma unroll
             for (int e = 0; e < 4; e++) {
-                int gi = i0 + wm * 64 + x * 16 + g + (e >> 1) * 8, gj = j0 + wn * WN + y * 8 + 2 * t4 + (e & 1);
-                in[e] = gi < m && gj < n;
-                v[e] = al * acc[x][y][e];
-                if (in[e] && be != 0.0f) {
-                    v[e] += be * c[gi * cRs + gj * cCs];
-                }
-                yv[e] = EPI == EPI_JAC && in[e] ? yin[gi + (long) gj * cCs] : 0.0f;
+                int row = wm * 64 + x * 16 + g + (e >> 1) * 8, col = wn * WN + y * 8 + 2 * t4 + (e & 1);
+                smem[col * LDC + row] = acc[x][y][e];
             }
-            if (EPI != EPI_PLAIN) {                   // every lane takes part in the shuffles, in range or not
-#pragma unroll
-                for (int r = 0; r < 2; r++) {         // row g, then g + 8: columns 2 t4 and 2 t4 + 1
-                    const float* u = EPI == EPI_JAC ? yv : v;       // the vector whose norm h takes
-                    double q0 = (double) u[2 * r] * u[2 * r], q1 = (double) u[2 * r + 1] * u[2 * r + 1];
-                    double d0 = (double) yv[2 * r] * v[2 * r], d1 = (double) yv[2 * r + 1] * v[2 * r + 1];
-                    double q = q0 + q1, d = d0 + d1;  // the unit's |u|^2 and y . G over the lanes that hold it
-                    if (uk >= 4) {
-                        q += __shfl_xor_sync(0xffffffffu, q, 1);
-                        if (EPI == EPI_JAC) {
-                            d += __shfl_xor_sync(0xffffffffu, d, 1);
-                        }
-                    }
-                    if (uk == 8) {
-                        q += __shfl_xor_sync(0xffffffffu, q, 2);
-                        if (EPI == EPI_JAC) {
-                            d += __shfl_xor_sync(0xffffffffu, d, 2);
-                        }
-                    }
-#pragma unroll
-                    for (int side = 0; side < 2; side++) {
-                        const int e = 2 * r + side;
-                        const double qe = uk == 1 ? (side == 0 ? q0 : q1) : q;
-                        const double hq = gs_radial_h(profile, qe, ca, cb);
-                        if (EPI == EPI_ACT) {
-                            out[e] = (float) hq * v[e];
-                        } else {
-                            const double de = uk == 1 ? (side == 0 ? d0 : d1) : d;
-                            const double cy = 2.0 * gs_radial_dh(profile, qe, ca, cb) * de;
-                            out[e] = (float) (__dmul_rn(hq, (double) v[e]) + __dmul_rn(cy, (double) yv[e]));
-                        }
-                    }
+        }
+    }
+    __syncthreads();
+    const int units = T * (T / uk);
+    for (int u = tid; u < units; u += NT) {
+        const int row = u % T, cu = (u / T) * uk;     // the unit's row and first column in the tile
+        const int gi = i0 + row, gj = j0 + cu;
+        if (gi >= m || gj >= n) {                     // n is a multiple of uk: a unit is wholly in or out
+            continue;
+        }
+        const float* tile = smem + cu * LDC + row;   // component a at tile[a * LDC]
+        const long base = gi + (long) gj * cCs;       // component a at base + a * cCs in C, y, z, ry
+        // the GEMM's result for component a: Y (ACT), G (JAC) or R{G_z} (JACR); C is read before it is written
+        auto value = [&](int a_) {
+            float v = al * tile[a_ * LDC];
+            return be != 0.0f ? v + be * c[base + a_ * cCs] : v;
+        };
+        double q = 0.0, yr = 0.0, yw = 0.0, yg = 0.0, wg = 0.0;
+        for (int a_ = 0; a_ < uk; a_++) {
+            const long i = base + a_ * cCs;
+            const double v = value(a_);
+            if (EPI == EPI_ACT) {
+                q += v * v;
+            } else {
+                const double yv = yin[i];
+                q += yv * yv;
+                yr += yv * v;
+                if (EPI == EPI_JACR) {
+                    const double wv = ryin[i], gv = z[i];
+                    yw += yv * wv;
+                    yg += yv * gv;
+                    wg += wv * gv;
                 }
             }
-#pragma unroll
-            for (int e = 0; e < 4; e++) {
-                int gi = i0 + wm * 64 + x * 16 + g + (e >> 1) * 8, gj = j0 + wn * WN + y * 8 + 2 * t4 + (e & 1);
-                if (in[e]) {
-                    if (EPI != EPI_JAC || c != nullptr) {
-                        c[gi * cRs + gj * cCs] = v[e];
-                    }
-                    if (EPI != EPI_PLAIN) {
-                        z[gi + (long) gj * cCs] = out[e];
-                    }
+        }
+        const double h = gs_radial_h(profile, q, ca, cb);
+        if (EPI == EPI_ACT) {                         // C = Y, z = h y
+            const float hf = (float) h;
+            for (int a_ = 0; a_ < uk; a_++) {
+                const long i = base + a_ * cCs;
+                const float v = value(a_);
+                c[i] = v;
+                z[i] = hf * v;
+            }
+        } else if (EPI == EPI_JAC) {                  // C = G when given, z = h G + 2 h' (y.G) y
+            const double cy = 2.0 * gs_radial_dh(profile, q, ca, cb) * yr;
+            for (int a_ = 0; a_ < uk; a_++) {
+                const long i = base + a_ * cCs;
+                const float v = value(a_);
+                if (c != nullptr) {
+                    c[i] = v;
                 }
+                z[i] = (float) (h * (double) v + cy * (double) yin[i]);
+            }
+        } else {                                      // JACR: C = R{G_y}, z = G_y (norm_act_bwdrop)
+            const double dh = gs_radial_dh(profile, q, ca, cb);
+            const double d2h = gs_radial_d2h(profile, q, ca, cb);
+            const double cy = 2.0 * dh * yr + 4.0 * d2h * yw * yg + 2.0 * dh * wg;
+            const double cg = 2.0 * dh * yw, cw = 2.0 * dh * yg;
+            for (int a_ = 0; a_ < uk; a_++) {
+                const long i = base + a_ * cCs;
+                const double v = value(a_), yv = yin[i], wv = ryin[i], gv = z[i];
+                c[i] = (float) (h * v + cy * yv + cg * gv + cw * wv);
+                z[i] = (float) (h * gv + cw * yv);
             }
         }
     }
@@ -417,8 +467,8 @@ __device__ __forceinline__ void tc_mma(int m, int n, int kk, int kChunk, const f
          const float* __restrict__ b, long bRs, long bCs, double alpha, double beta, float* __restrict__ c,        \
          long cRs, long cCs, long cSplit) {                                                                        \
         gs_tc_gemm::tc_mma<AM, BNF, gs_tc_gemm::EPI_PLAIN>(m, n, kk, kChunk, a, aRs, aCs, b, bRs, bCs, alpha,     \
-                                                          beta, c, cRs, cCs, cSplit, nullptr, nullptr, 1, 0, 0.0,  \
-                                                          0.0);                                                    \
+                                                          beta, c, cRs, cCs, cSplit, nullptr, nullptr, nullptr,    \
+                                                          1, 0, 0.0, 0.0);                                         \
     }
 GS_TC_MMA(tc_gemm_tf32_mma_mn, true, true)
 GS_TC_MMA(tc_gemm_tf32_mma_mk, true, false)
@@ -433,7 +483,7 @@ GS_TC_MMA(tc_gemm_tf32_mma_kk, false, false)
          long bRs, long bCs, float* __restrict__ y, long ldy, float* __restrict__ z, int uk, int profile,          \
          double ca, double cb) {                                                                                   \
         gs_tc_gemm::tc_mma<AM, BNF, gs_tc_gemm::EPI_ACT>(m, n, kk, kk, a, aRs, aCs, b, bRs, bCs, 1.0, 0.0, y, 1,  \
-                                                        ldy, 0, z, nullptr, uk, profile, ca, cb);                  \
+                                                        ldy, 0, z, nullptr, nullptr, uk, profile, ca, cb);         \
     }
 GS_TC_MMA_ACT(tc_gemm_tf32_mma_act_mn, true, true)
 GS_TC_MMA_ACT(tc_gemm_tf32_mma_act_mk, true, false)
@@ -449,10 +499,21 @@ GS_TC_MMA_ACT(tc_gemm_tf32_mma_act_kk, false, false)
          long bRs, long bCs, double beta, float* __restrict__ c, long ldc, const float* __restrict__ y,            \
          float* __restrict__ out, int uk, int profile, double ca, double cb) {                                     \
         gs_tc_gemm::tc_mma<AM, BNF, gs_tc_gemm::EPI_JAC>(m, n, kk, kk, a, aRs, aCs, b, bRs, bCs, 1.0, beta, c, 1, \
-                                                        ldc, 0, out, y, uk, profile, ca, cb);                      \
+                                                        ldc, 0, out, y, nullptr, uk, profile, ca, cb);             \
     }
 GS_TC_MMA_JAC(tc_gemm_tf32_mma_jac_mk, true, false)
 GS_TC_MMA_JAC(tc_gemm_tf32_mma_jac_kk, false, false)
+// tc_gemm_tf32_mma_jacr_kk: the HVP's backward through the nonlinearity below a layer, in place: R = W^T R{G_Y} + beta
+// C (C: V^T G_Y in, R{G_y} out) and g (G_z in, G_y out), y and ry = R{y} read; all m x n with ld ldc (EPI_JACR).
+// CPU twin: CpuEquivLinear.gemm, then CpuNormAct.backwardAndRop (FusedLayerParityTest).
+extern "C" __global__ void __launch_bounds__(256, 2)
+tc_gemm_tf32_mma_jacr_kk(int m, int n, int kk, const float* __restrict__ a, long aRs, long aCs,
+                         const float* __restrict__ b, long bRs, long bCs, double beta, float* __restrict__ c,
+                         long ldc, const float* __restrict__ y, const float* __restrict__ ry, float* __restrict__ g,
+                         int uk, int profile, double ca, double cb) {
+    gs_tc_gemm::tc_mma<false, false, gs_tc_gemm::EPI_JACR>(m, n, kk, kk, a, aRs, aCs, b, bRs, bCs, 1.0, beta, c, 1,
+                                                          ldc, 0, g, y, ry, uk, profile, ca, cb);
+}
 #undef GS_TC_MMA_JAC
 #undef GS_TC_MMA_ACT
 #undef GS_TC_MMA

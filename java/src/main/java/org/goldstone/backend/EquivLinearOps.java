@@ -15,7 +15,7 @@ public interface EquivLinearOps {
      * The fused equivariant layer's forward (SCIENCE a.2, a.3): {@code Y = A B} (A m x kk, B kk x n, no transposes)
      * and {@code Z = h(|y|^2) y} per unit, where a unit is {@code k} consecutive columns of one row of Y (the unit
      * layout of an O(k) level with m channels and n = batch*k), in one pass over Y, when this backend has a kernel
-     * for it ({@code --gemm tf32}, fp32, k in {1, 2, 4, 8}); otherwise it
+     * for it ({@code --gemm tf32}, fp32, k dividing 128); otherwise it
      * writes nothing and returns false, and the caller runs {@link #gemm} and {@code NormActOps.forward}, the
      * fused kernel's CPU twin. A, B: read. Y, Z: modified (distinct from A, B and each other).
      */
@@ -33,13 +33,29 @@ public interface EquivLinearOps {
      * use it: the data gradient through the nonlinearity below a layer (A = W transposed, B = G_Y: out is that
      * nonlinearity's G_y, as {@code NormActOps.backward} would write it from G_z = W^T G_Y) and the forward R-pass
      * (A = W, B = R{Z}, beta 1 onto C = V Z: C becomes R{Y} and out R{Z'}). Returns false and writes nothing when
-     * this backend has no kernel for it (the CPU backend; on "cuda+tf32" fp32, k in {1, 2, 4, 8}, aligned operands,
+     * this backend has no kernel for it (the CPU backend; on "cuda+tf32" fp32, k dividing 128, aligned operands,
      * no split along K); the caller then runs {@link #gemm} and {@code NormActOps.backward}, the fused kernel's CPU
      * twin. A, B, y: read. C, out: modified (distinct from each other and from A, B, y).
      */
     default boolean gemmNormActJacobian(boolean transA, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b,
                                         double beta, DeviceBuffer c, DeviceBuffer y, DeviceBuffer out,
                                         Radial radial, int k) {
+        return false;
+    }
+
+    /**
+     * The Hessian-vector product's backward pass through the norm nonlinearity below a layer, fused into the GEMM
+     * that completes R{G_z} (SCIENCE d.1): {@code R = op(A) B + beta C} (as {@link #gemmNormActJacobian}; in the HVP
+     * A = W transposed, B = R{G_Y}, C = V^T G_Y, beta 1), then, per unit of k columns, what
+     * {@code NormActOps.backwardAndRop} writes from y, {@code ry} = R{y}, G = G_z (read from {@code g}) and R, in
+     * place: {@code g} becomes G_y and {@code c} R{G_y}. Returns false and writes nothing when this backend has no
+     * kernel for it (as {@link #gemmNormActJacobian}, transA only); the caller then runs {@link #gemm} and
+     * {@code backwardAndRop}, the fused kernel's CPU twin. A, B, y, ry: read. C, g: modified (distinct from each
+     * other and from A, B, y, ry).
+     */
+    default boolean gemmNormActBackwardR(boolean transA, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b,
+                                         double beta, DeviceBuffer c, DeviceBuffer y, DeviceBuffer ry, DeviceBuffer g,
+                                         Radial radial, int k) {
         return false;
     }
 

@@ -146,6 +146,40 @@ public final class EquivariantLinear implements Layer {
         return false;
     }
 
+    /**
+     * This layer's part of the Hessian-vector product's backward pass ({@link #backwardWithR}) and, where the backend
+     * fuses the GEMM that completes R{G_Z} with the norm nonlinearity {@code act} that produced this layer's input
+     * ({@code EquivLinearOps.gemmNormActBackwardR}: a real O(k) layer), act's part too. Either way it writes the
+     * weight gradient {@code gw} (when not null) and its R-derivative {@code rgw}. Fused, it leaves act's input
+     * gradient G_y in {@code gz} and R{G_y} in {@code rgz} and returns true; otherwise it leaves this layer's input
+     * gradient G_Z and R{G_Z} there (act's backward still to run) and returns false. {@code actIn} is act's input
+     * y and {@code rActIn} its R{y}.
+     */
+    public boolean backwardWithRNormAct(Backend be, DeviceBuffer w, DeviceBuffer v, DeviceBuffer z, DeviceBuffer rz,
+                                        DeviceBuffer gy, DeviceBuffer rgy, DeviceBuffer gw, DeviceBuffer rgw,
+                                        NormAct act, DeviceBuffer actIn, DeviceBuffer rActIn, DeviceBuffer gz,
+                                        DeviceBuffer rgz, int batch) {
+        if (complex || act.channels() != n || act.k() != k || rz == null) {
+            backward(be, w, z, null, null, gy, gz, gw, batch);
+            backwardR(be, w, v, z, null, null, rz, null, null, gy, rgy, rgz, rgw, batch);
+            return false;
+        }
+        EquivLinearOps ops = be.equivLinear();
+        int cols = batch * k;
+        if (gw != null) {
+            ops.gemm(false, true, m, n, cols, gy, z, 0.0, gw);                 // G_W = G_Y Z^T
+        }
+        ops.gemm(false, true, m, n, cols, rgy, z, 0.0, rgw);                   // R{G_W} = R{G_Y} Z^T + G_Y R{Z}^T
+        ops.gemm(false, true, m, n, cols, gy, rz, 1.0, rgw);
+        ops.gemm(true, false, n, cols, m, w, gy, 0.0, gz);                     // G_Z = W^T G_Y
+        ops.gemm(true, false, n, cols, m, v, gy, 0.0, rgz);                    // R{G_Z} = V^T G_Y + W^T R{G_Y}
+        if (ops.gemmNormActBackwardR(true, n, cols, m, w, rgy, 1.0, rgz, actIn, rActIn, gz, act.radial(), k)) {
+            return true;
+        }
+        ops.gemm(true, false, n, cols, m, w, rgy, 1.0, rgz);
+        return false;
+    }
+
     @Override
     public void forward(Backend be, DeviceBuffer w, DeviceBuffer z, DeviceBuffer y, DeviceBuffer saved, int batch) {
         if (complex) {

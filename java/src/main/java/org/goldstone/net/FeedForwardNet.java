@@ -383,6 +383,23 @@ public final class FeedForwardNet {
             DeviceBuffer go = gOut.slice(0, l.outputSize() * batch), rgo = rgOut.slice(0, l.outputSize() * batch);
             DeviceBuffer gi = i == 0 ? null : gIn.slice(0, l.inputSize() * batch);
             DeviceBuffer rgi = i == 0 ? null : rgIn.slice(0, l.inputSize() * batch);
+            if (i >= 2 && l instanceof EquivariantLinear el && layers.get(i - 1) instanceof NormAct act) {
+                // act's G_y and R{G_y}, in the epilogue of the GEMM that completes R{G_Z}, where the backend fuses them
+                boolean fused = el.backwardWithRNormAct(ws.backend, p, v.slice(offsets[i], l.paramCount()), in, rIn,
+                        go, rgo, grad == null ? null : grad.slice(offsets[i], l.paramCount()),
+                        hv.slice(offsets[i], l.paramCount()), act, ws.activation(i - 1, batch),
+                        ws.rActs[i - 1].slice(0, act.inputSize() * batch), gi, rgi, batch);
+                DeviceBuffer t = gOut;
+                gOut = gIn;
+                gIn = t;
+                t = rgOut;
+                rgOut = rgIn;
+                rgIn = t;
+                if (fused) {
+                    i--;                               // act's backward ran in the epilogue
+                }
+                continue;
+            }
             l.backwardWithR(ws.backend, p, v.slice(offsets[i], l.paramCount()), in, out, saved, rIn, rOut, rSaved, go,
                     rgo, gi, rgi, grad == null ? null : grad.slice(offsets[i], l.paramCount()),
                     hv.slice(offsets[i], l.paramCount()), batch);

@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code tc_gemm_tf32_mma_act_*}) against its CPU twin, the GEMM followed by the norm nonlinearity
  * ({@code CpuEquivLinear.gemm}, {@code CpuNormAct.forward}), and the Jacobian epilogue of the backward and R-passes
  * ({@code gemmNormActJacobian}, {@code tc_gemm_tf32_mma_jac_*}) against the GEMM followed by
- * {@code CpuNormAct.backward}. The fused kernel exists on "cuda+tf32" unless
+ * {@code CpuNormAct.backward}, and the HVP's backward epilogue ({@code gemmNormActBackwardR},
+ * {@code tc_gemm_tf32_mma_jacr_kk}) against the GEMM followed by {@code CpuNormAct.backwardAndRop}. The fused kernel exists on "cuda+tf32" unless
  * {@code -Dgoldstone.tc.kernel=sync}; with that option the GPU cases are skipped, as they are without a GPU.
  */
 class FusedLayerParityTest {
@@ -123,6 +124,48 @@ class FusedLayerParityTest {
         }
     }
 
+    /**
+     * The HVP's backward epilogue ({@code tc_gemm_tf32_mma_jacr_kk}): R = W^T B + C, then G_y and R{G_y} from y, R{y},
+     * G_z and R, written in place over G_z and C; against the GEMM followed by {@code CpuNormAct.backwardAndRop}.
+     */
+    @Tag("cuda")
+    @ParameterizedTest(name = "m={0} batch={1} kk={2} k={3} {4}")
+    @MethodSource("shapes")
+    void hvpBackwardEpilogueMatchesGemmThenBackwardAndRop(int m, int batch, int kk, int k, RadialProfile profile) {
+        assumeTrue(MMA, "no fused kernel with -Dgoldstone.tc.kernel=sync");
+        assumeTrue(!"false".equals(System.getProperty("goldstone.tc.jacobian")),
+                "no Jacobian epilogue with -Dgoldstone.tc.jacobian=false");
+        Backend gpu = Parity.backend("cuda+tf32");
+        Backend cpu = Parity.cpu();
+        Radial radial = Radial.of(profile);
+        int n = batch * k;
+        SplittableRandom rng = new SplittableRandom(3L * m + 19L * batch + kk + k);
+        double[] w = gaussian(m * kk, 1.0 / Math.sqrt(kk), DType.F32, rng);      // W^T: stored kk x m
+        double[] b = gaussian(kk * n, 1.0, DType.F32, rng);
+        double[] c0 = gaussian(m * n, 1.0, DType.F32, rng);
+        double[] y = gaussian(m * n, 1.0, DType.F32, rng);
+        double[] ry = gaussian(m * n, 1.0, DType.F32, rng);
+        double[] g0 = gaussian(m * n, 1.0, DType.F32, rng);
+        UnitShape s = new UnitShape(m, batch, k);
+
+        DeviceBuffer cr = upload(cpu, DType.F32, c0), cgy = cpu.allocate(DType.F32, m * n);
+        DeviceBuffer crgy = cpu.allocate(DType.F32, m * n);
+        cpu.equivLinear().gemm(true, false, m, n, kk, upload(cpu, DType.F32, w), upload(cpu, DType.F32, b), 1.0, cr);
+        cpu.normAct().backwardAndRop(radial, upload(cpu, DType.F32, y), upload(cpu, DType.F32, ry),
+                upload(cpu, DType.F32, g0), cr, cgy, crgy, s);
+
+        DeviceBuffer gc = upload(gpu, DType.F32, c0), gg = upload(gpu, DType.F32, g0);
+        String what = "HVP backward epilogue " + profile + " " + m + "x" + n + "x" + kk + " k=" + k;
+        assertTrue(gpu.equivLinear().gemmNormActBackwardR(true, m, n, kk, upload(gpu, DType.F32, w),
+                upload(gpu, DType.F32, b), 1.0, gc, upload(gpu, DType.F32, y), upload(gpu, DType.F32, ry), gg, radial,
+                k), what + ": expected the fused path on cuda+tf32 with the mma kernel");
+        // only R carries TF32 rounding; R{G_y} takes it through h R and c_y y (|h|, |2 h' y.y| <= 1 here, with O(1)
+        // factors from y); G_y is the exact inputs' fp32 result
+        Parity.Tolerance tol = EquivLinearParityTest.TF32.times(4 * Math.sqrt(kk));
+        assertClose(what + " G_y", download(cpu, cgy), download(gpu, gg), tol);
+        assertClose(what + " R{G_y}", download(cpu, crgy), download(gpu, gc), tol);
+    }
+
     @Tag("cuda")
     @Test
     void splitProblemsAndOddUnitsFallBackWritingNothing() {
@@ -151,6 +194,14 @@ class FusedLayerParityTest {
                     "expected no Jacobian epilogue for " + m + "x" + n + "x" + kk + " k=" + c[3]);
             assertArrayEquals(sentinel, download(gpu, y), 0.0, "C written although the Jacobian epilogue declined");
             assertArrayEquals(sentinel, download(gpu, out), 0.0, "out written although the Jacobian epilogue declined");
+            assertFalse(gpu.equivLinear().gemmNormActBackwardR(true, m, n, kk,
+                    upload(gpu, DType.F32, gaussian(kk * m, 1.0, DType.F32, rng)),
+                    upload(gpu, DType.F32, gaussian(kk * n, 1.0, DType.F32, rng)), 1.0, y,
+                    upload(gpu, DType.F32, gaussian(m * n, 1.0, DType.F32, rng)),
+                    upload(gpu, DType.F32, gaussian(m * n, 1.0, DType.F32, rng)), out, radial, c[3]),
+                    "expected no HVP backward epilogue for " + m + "x" + n + "x" + kk + " k=" + c[3]);
+            assertArrayEquals(sentinel, download(gpu, y), 0.0, "C written although the HVP epilogue declined");
+            assertArrayEquals(sentinel, download(gpu, out), 0.0, "G written although the HVP epilogue declined");
         }
     }
 
@@ -164,6 +215,9 @@ class FusedLayerParityTest {
         assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, download(cpu, y), 0.0);
         assertFalse(cpu.equivLinear().gemmNormActJacobian(true, 2, 4, 3, upload(cpu, DType.F64, new double[6]),
                 upload(cpu, DType.F64, new double[12]), 0.0, null, y, z, Radial.of(RadialProfile.ALG), 2));
+        assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, download(cpu, y), 0.0);
+        assertFalse(cpu.equivLinear().gemmNormActBackwardR(true, 2, 4, 3, upload(cpu, DType.F64, new double[6]),
+                upload(cpu, DType.F64, new double[12]), 1.0, y, z, z, z, Radial.of(RadialProfile.ALG), 2));
         assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, download(cpu, y), 0.0);
     }
 }

@@ -30,8 +30,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code backward}) must give the plain CPU backend's forward, gradient, Hessian-vector and Gauss-Newton products to
  * the bit, and must be asked for the fused pass at every layer where the GPU kernel would run: the forward of every
  * O(k) layer followed by a nonlinearity, the data gradient through every nonlinearity that feeds an O(k) layer (not
- * the first level's), and the forward R-pass of every O(k) layer followed by a nonlinearity. U(1) layers are never
- * fused. The kernels themselves are checked against the same twin on the GPU ({@code FusedLayerParityTest}).
+ * the first level's), the forward R-pass of every O(k) layer followed by a nonlinearity, and the HVP's backward
+ * through every nonlinearity that feeds an O(k) layer. U(1) layers are never fused. The kernels themselves are checked against the same twin on the GPU ({@code FusedLayerParityTest}).
  */
 class FusedEpilogueSeamTest {
     @ParameterizedTest(name = "{0} depth {1}")
@@ -67,6 +67,8 @@ class FusedEpilogueSeamTest {
         assertEquals(2 * fusable, fusing.dataGradients, "fused data gradients");
         // forward R-passes: the HVP's and the GGN's
         assertEquals(2 * fusable, fusing.rPasses, "fused forward R-passes");
+        // the HVP's backward through the nonlinearity below each internal layer
+        assertEquals(fusable, fusing.hvpBackwards, "fused HVP backwards");
     }
 
     private record Results(double[] logits, double[] gradient, double[] hv, double[] gv) {
@@ -103,7 +105,7 @@ class FusedEpilogueSeamTest {
     private static final class Fusing implements Backend {
         private final Backend cpu;
         private final EquivLinearOps ops;
-        int forwards, dataGradients, rPasses;
+        int forwards, dataGradients, rPasses, hvpBackwards;
 
         Fusing(Backend cpu) {
             this.cpu = cpu;
@@ -130,6 +132,20 @@ class FusedEpilogueSeamTest {
                     } else {
                         rPasses++;
                     }
+                    return true;
+                }
+
+                @Override
+                public boolean gemmNormActBackwardR(boolean transA, int m, int n, int kk, DeviceBuffer a,
+                                                    DeviceBuffer b, double beta, DeviceBuffer c, DeviceBuffer y,
+                                                    DeviceBuffer ry, DeviceBuffer g, Radial radial, int k) {
+                    base.gemm(transA, false, m, n, kk, a, b, beta, c);
+                    // the twin does not work in place: through copies, then back over g and c
+                    DeviceBuffer gy = cpu.allocate(g.dtype(), m * n), rgy = cpu.allocate(g.dtype(), m * n);
+                    cpu.normAct().backwardAndRop(radial, y, ry, g, c, gy, rgy, new UnitShape(m, n / k, k));
+                    cpu.write(g, FusedEpilogueSeamTest.read(cpu, gy));
+                    cpu.write(c, FusedEpilogueSeamTest.read(cpu, rgy));
+                    hvpBackwards++;
                     return true;
                 }
 

@@ -33,8 +33,9 @@ final class TensorCoreGemm extends RealGemmProvider {
     static final String KERNEL = System.getProperty("goldstone.tc.kernel", "mma");
     static final boolean MMA = !"sync".equals(KERNEL);
     /**
-     * Whether the Jacobian epilogue ({@link #gemmNormActJacobian}) is used ({@code -Dgoldstone.tc.jacobian=false}
-     * turns it off, leaving the fused forward: the same-run comparison of speed-check.sh).
+     * Whether the Jacobian epilogues ({@link #gemmNormActJacobian}, {@link #gemmNormActBackwardR}) are used
+     * ({@code -Dgoldstone.tc.jacobian=false} turns them off, leaving the fused forward: the same-run comparison of
+     * speed-check.sh).
      */
     static final boolean JACOBIAN = !"false".equals(System.getProperty("goldstone.tc.jacobian"));
     /** The mma kernels' dynamic shared memory: 3 slices of A and B, 32 x 136 or 128 x 36 floats each (tc_gemm.cu). */
@@ -95,8 +96,8 @@ final class TensorCoreGemm extends RealGemmProvider {
 
     /**
      * The fused forward of an O(k) layer ({@code tc_gemm_tf32_mma_act_*}): with the mma kernels (not with
-     * {@code -Dgoldstone.tc.kernel=sync}), fp32, units of 1, 2, 4 or 8 columns (one n8 tile holds a unit), aligned
-     * operands and no split along K (the forward's C tiles fill the device); false otherwise.
+     * {@code -Dgoldstone.tc.kernel=sync}), fp32, units of k columns with k dividing 128 (a tile holds whole units),
+     * aligned operands and no split along K (the forward's C tiles fill the device); false otherwise.
      */
     @Override
     public boolean gemmNormAct(DType dt, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b, DeviceBuffer y,
@@ -167,12 +168,52 @@ final class TensorCoreGemm extends RealGemmProvider {
     }
 
     /**
+     * The HVP's backward through the nonlinearity below a layer in the epilogue ({@code tc_gemm_tf32_mma_jacr_kk};
+     * SCIENCE d.1): the data-gradient GEMM (A transposed) under the conditions of {@link #gemmNormActJacobian};
+     * false otherwise.
+     */
+    @Override
+    public boolean gemmNormActBackwardR(DType dt, boolean transA, int m, int n, int kk, DeviceBuffer a,
+                                        DeviceBuffer b, double beta, DeviceBuffer c, DeviceBuffer y, DeviceBuffer ry,
+                                        DeviceBuffer g, Radial radial, int k) {
+        String kernel = JACOBIAN && transA ? fusedKernel(dt, true, m, n, kk, a, b, k) : null;
+        if (kernel == null) {
+            return false;
+        }
+        be.kernel(kernel.replace("_mma_", "_mma_jacr_"))
+                .i(m)                                  // int m
+                .i(n)                                  // int n
+                .i(kk)                                 // int kk
+                .ptr(a, 0)                             // const float* a
+                .l(kk)                                 // long aRs: A transposed
+                .l(1)                                  // long aCs
+                .ptr(b, 0)                             // const float* b
+                .l(1)                                  // long bRs
+                .l(kk)                                 // long bCs
+                .d(beta)                               // double beta
+                .ptr(c, 0)                             // float* c: V^T G_Y in, R{G_y} out
+                .l(m)                                  // long ldc (also y's, ry's and g's)
+                .ptr(y, 0)                             // const float* y
+                .ptr(ry, 0)                            // const float* ry
+                .ptr(g, 0)                             // float* g: G_z in, G_y out
+                .i(k)                                  // int uk
+                .i(radial.profile().ordinal())         // int profile
+                .d(radial.a())                         // double ca
+                .d(radial.b())                         // double cb
+                .blocks2((n + TILE - 1) / TILE, (m + TILE - 1) / TILE, THREADS)
+                .shared(MMA_SMEM_BYTES)
+                .run();
+        return true;
+    }
+
+    /**
      * The mma kernel a fused epilogue extends, or null when there is none: the mma kernels selected, fp32, units of
-     * 1, 2, 4 or 8 columns (one n8 tile holds a unit), aligned operands (B not transposed) and no split along K.
+     * k columns with k dividing the 128-column tile (a tile holds whole units), aligned operands (B not transposed)
+     * and no split along K.
      */
     private String fusedKernel(DType dt, boolean transA, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b,
                                int k) {
-        String kernel = MMA && dt == DType.F32 && (k == 1 || k == 2 || k == 4 || k == 8)
+        String kernel = MMA && dt == DType.F32 && k >= 1 && TILE % k == 0
                 ? mmaKernel(transA, false, m, n, kk, a, 0, transA ? kk : m, b, 0, kk) : null;
         return kernel == null || splits(tiles(m, n, TILE), kk, be.multiprocessors()) > 1 ? null : kernel;
     }

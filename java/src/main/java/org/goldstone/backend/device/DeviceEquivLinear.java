@@ -1,5 +1,8 @@
 package org.goldstone.backend.device;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.goldstone.backend.BackendException;
 import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.EquivLinearOps;
@@ -131,15 +134,7 @@ public final class DeviceEquivLinear implements EquivLinearOps {
     @Override
     public boolean gemmNormAct(int m, int n, int kk, DeviceBuffer a, DeviceBuffer b, DeviceBuffer y, DeviceBuffer z,
                                Radial radial, int k) {
-        DType dt = check("gemmNormAct", a, (long) m * kk, b, (long) kk * n, y, (long) m * n, 0.0);
-        require("gemmNormAct", "Z", z, (long) m * n);
-        if (z.dtype() != dt) {
-            throw new BackendException("gemmNormAct: expected Z of " + dt + ", found " + z.dtype());
-        }
-        if (k < 1 || n % k != 0) {
-            throw new BackendException("gemmNormAct: expected n = batch*k columns, found n " + n + " and k " + k);
-        }
-        be.requireOwn(z);
+        DType dt = checkEpilogue("gemmNormAct", m, n, kk, a, b, 0.0, null, y, k, z);
         return m > 0 && n > 0 && provider != null && provider.supports(dt)
                 && provider.gemmNormAct(dt, m, n, kk, a, b, y, z, radial, k);
     }
@@ -148,28 +143,48 @@ public final class DeviceEquivLinear implements EquivLinearOps {
     public boolean gemmNormActJacobian(boolean transA, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b,
                                        double beta, DeviceBuffer c, DeviceBuffer y, DeviceBuffer out, Radial radial,
                                        int k) {
-        String op = "gemmNormActJacobian";
-        DType dt = check(op, a, (long) m * kk, b, (long) kk * n, out, (long) m * n, beta);
-        require(op, "y", y, (long) m * n);
+        DType dt = checkEpilogue("gemmNormActJacobian", m, n, kk, a, b, beta, c, out, k, y);
+        return m > 0 && n > 0 && provider != null && provider.supports(dt)
+                && provider.gemmNormActJacobian(dt, transA, m, n, kk, a, b, beta, c, y, out, radial, k);
+    }
+
+    @Override
+    public boolean gemmNormActBackwardR(boolean transA, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b,
+                                        double beta, DeviceBuffer c, DeviceBuffer y, DeviceBuffer ry, DeviceBuffer g,
+                                        Radial radial, int k) {
         if (c == null) {
-            if (beta != 0.0) {
-                throw new BackendException(op + ": expected beta 0 without C, found " + beta);
-            }
-        } else {
-            require(op, "C", c, (long) m * n);
-            be.requireOwn(c);
+            throw new BackendException("gemmNormActBackwardR: expected C (it receives R{G_y}), found null");
         }
-        for (DeviceBuffer x : new DeviceBuffer[] {y, c}) {
-            if (x != null && x.dtype() != dt) {
+        DType dt = checkEpilogue("gemmNormActBackwardR", m, n, kk, a, b, beta, c, g, k, y, ry);
+        return m > 0 && n > 0 && provider != null && provider.supports(dt)
+                && provider.gemmNormActBackwardR(dt, transA, m, n, kk, a, b, beta, c, y, ry, g, radial, k);
+    }
+
+    /**
+     * The checks of a fused epilogue's operands: A m x kk, B kk x n, {@code out} and each of {@code reads} m x n,
+     * C m x n or null (then beta 0), one dtype, all this backend's, n a multiple of k. Returns the dtype.
+     */
+    private DType checkEpilogue(String op, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b, double beta,
+                                DeviceBuffer c, DeviceBuffer out, int k, DeviceBuffer... reads) {
+        DType dt = check(op, a, (long) m * kk, b, (long) kk * n, out, (long) m * n, beta);
+        if (c == null && beta != 0.0) {
+            throw new BackendException(op + ": expected beta 0 without C, found " + beta);
+        }
+        List<DeviceBuffer> more = new ArrayList<>(Arrays.asList(reads));
+        if (c != null) {
+            more.add(c);
+        }
+        for (DeviceBuffer x : more) {
+            require(op, "each m x n operand", x, (long) m * n);
+            if (x.dtype() != dt) {
                 throw new BackendException(op + ": expected every operand of " + dt + ", found " + x.dtype());
             }
+            be.requireOwn(x);
         }
         if (k < 1 || n % k != 0) {
             throw new BackendException(op + ": expected n = batch*k columns, found n " + n + " and k " + k);
         }
-        be.requireOwn(y);
-        return m > 0 && n > 0 && provider != null && provider.supports(dt)
-                && provider.gemmNormActJacobian(dt, transA, m, n, kk, a, b, beta, c, y, out, radial, k);
+        return dt;
     }
 
     private static int tiles(int size) {

@@ -44,6 +44,16 @@ public interface GemmProvider {
         return false;
     }
 
+    /**
+     * As {@code EquivLinearOps.gemmNormActBackwardR} on whole buffers (C, y, ry and g m x n with ld m): true when
+     * this provider fused the two, false (nothing written) when it has no kernel for them.
+     */
+    default boolean gemmNormActBackwardR(DType dt, boolean transA, int m, int n, int kk, DeviceBuffer a,
+                                         DeviceBuffer b, double beta, DeviceBuffer c, DeviceBuffer y, DeviceBuffer ry,
+                                         DeviceBuffer g, Radial radial, int k) {
+        return false;
+    }
+
     /** Whether this provider runs GEMMs of {@code dt}; the others go to the equiv_linear kernels. Default: all. */
     default boolean supports(DType dt) {
         return true;
