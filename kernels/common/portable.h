@@ -3,6 +3,8 @@
 // fatbin through kernels/cuda/<family>.cu, which includes it once per element type. This header supplies the words
 // that differ:
 //   GS_FN            a device helper function (inline)
+//   GS_FORMULA       a helper of pure arithmetic (radial.h): as GS_FN, and in CUDA also a host function, so that
+//                    host-side checks (native/epilogue_check.cu) run the same formulas
 //   GS_SHARED        a work-group (block) local array declaration: __local / __shared__
 //   GS_LOCAL_PTR     the address space of a pointer parameter into such an array: __local / nothing
 //   GS_REQD_WG(...)  OpenCL's required work-group size (CUDA: nothing; the host launches that shape)
@@ -16,6 +18,7 @@
 #if defined(__OPENCL_VERSION__) || defined(__OPENCL_C_VERSION__)
 #pragma OPENCL FP_CONTRACT OFF
 #define GS_FN inline
+#define GS_FORMULA inline
 #define GS_SHARED __local
 #define GS_LOCAL_PTR __local
 #define GS_REQD_WG(x, y, z) __attribute__((reqd_work_group_size(x, y, z)))
@@ -25,11 +28,16 @@
 #else
 #include <climits>
 #define GS_FN __device__ __forceinline__
+#define GS_FORMULA __host__ __device__ __forceinline__
 #define GS_SHARED __shared__
 #define GS_LOCAL_PTR
 #define GS_REQD_WG(x, y, z)
 #define gs_real double
+#ifdef __CUDA_ARCH__
 #define GS_MUL(a, b) __dmul_rn((a), (b))
+#else
+#define GS_MUL(a, b) ((a) * (b))                    // host code: native/Makefile passes -ffp-contract=off
+#endif
 #define GS_NAN nan("")
 // OpenCL C on CUDA
 #define __kernel extern "C" __global__

@@ -23,13 +23,13 @@
 #define GS_RADIAL_SERIES_Q 1e-2
 
 // RadialProfile.sigmoid: the branch keeps exp's argument <= 0, so neither side overflows.
-GS_FN gs_real gs_radial_sigmoid(gs_real x) {
+GS_FORMULA gs_real gs_radial_sigmoid(gs_real x) {
     if (x >= 0.0) return 1.0 / (1.0 + exp(-x));
     const gs_real e = exp(x);
     return e / (1.0 + e);
 }
 
-GS_FN gs_real gs_radial_h(int profile, gs_real q, gs_real a, gs_real b) {
+GS_FORMULA gs_real gs_radial_h(int profile, gs_real q, gs_real a, gs_real b) {
     switch (profile) {
         case GS_RADIAL_ALG:
             return 1.0 / sqrt(1.0 + q);
@@ -56,7 +56,7 @@ GS_FN gs_real gs_radial_h(int profile, gs_real q, gs_real a, gs_real b) {
     }
 }
 
-GS_FN gs_real gs_radial_dh(int profile, gs_real q, gs_real a, gs_real b) {
+GS_FORMULA gs_real gs_radial_dh(int profile, gs_real q, gs_real a, gs_real b) {
     switch (profile) {
         case GS_RADIAL_ALG: {
             const gs_real s = 1.0 / sqrt(1.0 + q);
@@ -87,7 +87,7 @@ GS_FN gs_real gs_radial_dh(int profile, gs_real q, gs_real a, gs_real b) {
     }
 }
 
-GS_FN gs_real gs_radial_d2h(int profile, gs_real q, gs_real a, gs_real b) {
+GS_FORMULA gs_real gs_radial_d2h(int profile, gs_real q, gs_real a, gs_real b) {
     switch (profile) {
         case GS_RADIAL_ALG:
             return 0.75 * pow((gs_real)1.0 + q, (gs_real)-2.5);

@@ -16,6 +16,7 @@
 #include <mma.h>
 #include "../common/portable.h"
 #include "../common/radial.h"
+#include "tc_epilogue.h"
 
 namespace gs_tc_gemm {
 constexpr int BM = 128, BN = 128, BK = 16, PAD = 8;
@@ -220,36 +221,25 @@ __device__ __forceinline__ void cp_async_wait() {
     asm volatile("cp.async.wait_group %0;\n" ::"n"(N));
 }
 
-/**
- * What the epilogue does besides C = alpha acc + beta C (PLAIN and ACT write that to C; JAC when c is given; JACR
- * writes R{G_y} there instead).
+/*
+ * The epilogue modes (EPI_*, tc_epilogue.h), each a pass of the engine:
+ *   PLAIN  C = alpha acc + beta C, straight from the registers.
+ *   ACT    the fused equivariant layer's forward (SCIENCE a.3): C = Y = op(A) op(B) (alpha 1, beta 0, no split, C
+ *          column-major) and Z = h(|y|^2) y per unit, where a unit is uk consecutive columns of one row (the unit
+ *          layout of an O(k) level: Y is channels x batch*k), uk dividing the 128-column tile so that a unit lies in
+ *          one tile; q and h in double as in norm_act_fwd.
+ *   JAC    the norm nonlinearity's Jacobian at y applied to the GEMM's result (SCIENCE a.8, d.1): with G = alpha
+ *          op(A) op(B) + beta C, out (z) = J(y) G = h(q) G + 2 h'(q) (y . G) y per unit, q = |y|^2, y (yin) read at
+ *          C's positions; G also goes to C when c is not null. It serves two passes: the data gradient through the
+ *          nonlinearity below a layer (G = W^T G_Y, out = G_y of the level below; norm_act_bwd) and the forward
+ *          R-pass (G = V Z + W R{Z} = R{y}, kept in C, and out = R{z}; NormAct.forwardR). Sums, h, h' and the
+ *          combination in double, in norm_act_bwd's order (h G + c y, c = 2 h' (y . G)).
+ *   JACR   the Hessian-vector product's backward pass through the nonlinearity below a layer (SCIENCE d.1;
+ *          norm_act_bwdrop), in place: with R = alpha op(A) op(B) + beta C (R{G_z} = V^T G_Y + W^T R{G_Y}; C holds
+ *          V^T G_Y) and G = G_z read from z, writes R{G_y} = h R + c_y y + 2 h' (y.w) G + 2 h' (y.G) w over C and
+ *          G_y = h G + 2 h' (y.G) y over z, where w = R{y} (ryin), c_y = 2 h' (y.R) + 4 h'' (y.w)(y.G) + 2 h' (w.G);
+ *          five sums per unit, in norm_act_bwdrop's operation order.
  */
-constexpr int EPI_PLAIN = 0;
-/**
- * The fused equivariant layer's forward (SCIENCE a.3): C = Y = op(A) op(B) (alpha 1, beta 0, no split, C column-major)
- * and also Z = h(|y|^2) y per unit, where a unit is uk consecutive columns of one row (the unit layout of an O(k)
- * level: Y is channels x batch*k), uk dividing the 128-column tile so that a unit lies in one tile; q and h in double
- * as in norm_act_fwd.
- */
-constexpr int EPI_ACT = 1;
-/**
- * The norm nonlinearity's Jacobian at y applied to the GEMM's result (SCIENCE a.8, d.1): with G = alpha op(A) op(B)
- * + beta C, out = J(y) G = h(q) G + 2 h'(q) (y . G) y per unit, q = |y|^2, y (yin) read at C's positions. G is also
- * written to C when c is not null. One formula serves two passes: the data gradient through the nonlinearity below
- * a layer (G = W^T G_Y, out = G_y of the level below; norm_act_bwd) and the forward R-pass (G = V Z + W R{Z} =
- * R{y}, kept in C, and out = R{z}; NormAct.forwardR). Units as in EPI_ACT; sums, h, h' and the combination in
- * double, in norm_act_bwd's order (h G + c y, c = 2 h' (y . G)).
- */
-constexpr int EPI_JAC = 2;
-/**
- * The Hessian-vector product's backward pass through the nonlinearity below a layer (SCIENCE d.1; norm_act_bwdrop),
- * in place: with R = alpha op(A) op(B) + beta C (R{G_z} = V^T G_Y + W^T R{G_Y}; C holds V^T G_Y) and G = G_z read from
- * z, writes R{G_y} = h R + c_y y + 2 h' (y.w) G + 2 h' (y.G) w over C and G_y = h G + 2 h' (y.G) y over z, where
- * w = R{y} (ryin), c_y = 2 h' (y.R) + 4 h'' (y.w)(y.G) + 2 h' (w.G); units as in EPI_ACT, five sums per unit in
- * norm_act_bwdrop's operation order.
- */
-constexpr int EPI_JACR = 3;
-
 template <bool AM, bool BNF, int EPI>
 __device__ __forceinline__ void tc_mma(int m, int n, int kk, int kChunk, const float* __restrict__ a, long aRs,
                                        long aCs, const float* __restrict__ b, long bRs, long bCs, double alpha,
@@ -394,70 +384,7 @@ __device__ __forceinline__ void tc_mma(int m, int n, int kk, int kChunk, const f
         }
     }
     __syncthreads();
-    const int units = T * (T / uk);
-    for (int u = tid; u < units; u += NT) {
-        const int row = u % T, cu = (u / T) * uk;     // the unit's row and first column in the tile
-        const int gi = i0 + row, gj = j0 + cu;
-        if (gi >= m || gj >= n) {                     // n is a multiple of uk: a unit is wholly in or out
-            continue;
-        }
-        const float* tile = smem + cu * LDC + row;   // component a at tile[a * LDC]
-        const long base = gi + (long) gj * cCs;       // component a at base + a * cCs in C, y, z, ry
-        // the GEMM's result for component a: Y (ACT), G (JAC) or R{G_z} (JACR); C is read before it is written
-        auto value = [&](int a_) {
-            float v = al * tile[a_ * LDC];
-            return be != 0.0f ? v + be * c[base + a_ * cCs] : v;
-        };
-        double q = 0.0, yr = 0.0, yw = 0.0, yg = 0.0, wg = 0.0;
-        for (int a_ = 0; a_ < uk; a_++) {
-            const long i = base + a_ * cCs;
-            const double v = value(a_);
-            if (EPI == EPI_ACT) {
-                q += v * v;
-            } else {
-                const double yv = yin[i];
-                q += yv * yv;
-                yr += yv * v;
-                if (EPI == EPI_JACR) {
-                    const double wv = ryin[i], gv = z[i];
-                    yw += yv * wv;
-                    yg += yv * gv;
-                    wg += wv * gv;
-                }
-            }
-        }
-        const double h = gs_radial_h(profile, q, ca, cb);
-        if (EPI == EPI_ACT) {                         // C = Y, z = h y
-            const float hf = (float) h;
-            for (int a_ = 0; a_ < uk; a_++) {
-                const long i = base + a_ * cCs;
-                const float v = value(a_);
-                c[i] = v;
-                z[i] = hf * v;
-            }
-        } else if (EPI == EPI_JAC) {                  // C = G when given, z = h G + 2 h' (y.G) y
-            const double cy = 2.0 * gs_radial_dh(profile, q, ca, cb) * yr;
-            for (int a_ = 0; a_ < uk; a_++) {
-                const long i = base + a_ * cCs;
-                const float v = value(a_);
-                if (c != nullptr) {
-                    c[i] = v;
-                }
-                z[i] = (float) (h * (double) v + cy * (double) yin[i]);
-            }
-        } else {                                      // JACR: C = R{G_y}, z = G_y (norm_act_bwdrop)
-            const double dh = gs_radial_dh(profile, q, ca, cb);
-            const double d2h = gs_radial_d2h(profile, q, ca, cb);
-            const double cy = 2.0 * dh * yr + 4.0 * d2h * yw * yg + 2.0 * dh * wg;
-            const double cg = 2.0 * dh * yw, cw = 2.0 * dh * yg;
-            for (int a_ = 0; a_ < uk; a_++) {
-                const long i = base + a_ * cCs;
-                const double v = value(a_), yv = yin[i], wv = ryin[i], gv = z[i];
-                c[i] = (float) (h * v + cy * yv + cg * gv + cw * wv);
-                z[i] = (float) (h * gv + cw * yv);
-            }
-        }
-    }
+    tc_epilogue_units<EPI, T>(smem, LDC, tid, NT, i0, j0, m, n, cCs, uk, al, be, c, z, yin, ryin, profile, ca, cb);
 }
 }  // namespace gs_tc_gemm
 
