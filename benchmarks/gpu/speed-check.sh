@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # Issue 8's GPU-machine run, in one go (benchmarks/gpu/prepare.sh with GS_LEAN=1 packs .gpu; run from the repository
-# root on the GPU machine with .gpu carried; writes four files to $OUT):
+# root on the GPU machine with .gpu carried; writes its files to $OUT):
 #   check.txt    device facts, `devices`, and the parity suites against the CPU twins: equiv_linear with every GEMM
 #                provider (native, cuBLAS, cuBLAS TF32, cuBLAS bf16, the engine's tensor-core kernel) and whole
 #                networks (20 training steps, HVP, Lanczos), the fused layer (GEMM + norm nonlinearity); then
 #                equiv_linear again with U(1) as four real GEMMs per pass (-Dgoldstone.u1.gemm=four; the default
 #                is one GEMM on the block weight); the record/replay seam captured as CUDA graphs (ReplayTest)
-#   jmh.txt      JMH: the GEMM alone per provider (1024 x 4096 x 1024, fp32 storage) and the O(4) layer (GEMM + norm
-#                nonlinearity: fused on cuda+tf32); the training step (depth 100, batch 1024, widths 256 and 1024,
-#                O(4) and U(1)) replayed as a CUDA graph with cuBLAS TF32 and with the engine's kernels, with bf16
-#                inputs at width 1024; U(1) with four GEMMs per complex pass against the default block form, and
-#                O(4) on the engine's kernels without the Jacobian epilogue (backward and R-pass) against the
-#                default; the HVP at width 1024 as a graph (jmh-all.json: every JMH run's raw results, merged)
+#   jmh.txt      JMH: the GEMM alone (1024 x 4096 x 1024, fp32 storage) on the engine's kernel, cuBLAS TF32 and
+#                cuBLAS bf16; the O(4) layer (GEMM + norm nonlinearity: fused on cuda+tf32); the U(1) forward at
+#                width 1024 as one GEMM on the block weight (default) and as four (-Dgoldstone.u1.gemm=four); the
+#                training step (depth 100, batch 1024, widths 256 and 1024, O(4) and U(1)) and the HVP (width
+#                1024) replayed as CUDA graphs on cuBLAS TF32; the U(1) step with four GEMMs per complex pass; the
+#                O(4) width-1024 step and HVP on the engine's kernels with and without the Jacobian epilogues
+#                (-Dgoldstone.tc.jacobian=false); the step with bf16 GEMM inputs (jmh-all.json: every JMH run's raw
+#                results, merged)
+#   ncu.txt      (PARTS=ncu only) Nsight Compute on the fused layer's kernel and cuBLAS's GEMM: ncu-<backend>.csv
 #   pytorch.txt  the PyTorch reference of the same networks in the same run (benchmarks/pytorch/gpu_step.py), TF32
 #                (eager, reduce-overhead, HVP) and bf16 autocast at width 1024 (eager, reduce-overhead)
-# All parts took 8 minutes on an H100 (speed-run3; U(1) width 1024 was cut off by step timeouts, since raised); the
-# two comparisons added since (2 minutes at most) replaced the sync-kernel parity and the graph-less step.
-# PARTS (a comma list of check, gemm, step, pytorch) runs a subset, e.g. PARTS=check,step, so that a session's
+# All parts took 8.7 minutes on an H100 (speed-run3, with the step configurations since trimmed to those the targets
+# and the same-run comparisons need; their time limits add up to 375 s, PyTorch's to 170 s). PARTS=ncu (not in the
+# default list) profiles the fused layer's kernel and cuBLAS's GEMM with Nsight Compute where the machine has it.
+# PARTS (a comma list of check, gemm, step, pytorch, ncu) runs a subset, e.g. PARTS=check,step, so that a session's
 # device time can hold one full run and a partial rerun.
 set -u
 OUT=${OUT:-/tmp/gs-out}
@@ -60,11 +64,17 @@ jmh() {     # jmh <timeout> <json under $OUT, or an absolute path> <jvm option o
 }
 part gemm && {
   step "JMH: the GEMM alone, 1024 x 4096 x 1024 fp32 storage (8.59 GFLOP per call)"
-  jmh 45 jmh-gemm.json "" EquivLinearBench -p shape=gemm-1024x4096x1024 \
-      -p 'backend=cuda+tf32,cuda+cublas,cuda+cublas-tf32,cuda+cublas-bf16' -wi 1 -w 1 -i 3 -r 1
+  jmh 35 jmh-gemm.json "" EquivLinearBench -p shape=gemm-1024x4096x1024 \
+      -p 'backend=cuda+tf32,cuda+cublas-tf32,cuda+cublas-bf16' -wi 1 -w 1 -i 3 -r 1
   step "JMH: the O(4) layer (GEMM + norm nonlinearity): fused on cuda+tf32, GEMM then norm_act on cuBLAS"
   jmh 30 jmh-layer.json "" EquivLinearBench -p shape=layer-1024x4096x1024 -p 'backend=cuda+tf32,cuda+cublas-tf32' \
       -wi 1 -w 1 -i 3 -r 1
+  step "JMH: the U(1) forward, width 1024, batch 1024, cuBLAS TF32: one GEMM on the block weight (default)"
+  jmh 20 jmh-complex-block.json "" EquivLinearBench -p shape=complex-1024x1024x1024 -p 'backend=cuda+cublas-tf32' \
+      -wi 1 -w 1 -i 3 -r 1
+  step "JMH: the same, four real GEMMs (-Dgoldstone.u1.gemm=four)"
+  jmh 20 jmh-complex-four.json "-Dgoldstone.u1.gemm=four" EquivLinearBench -p shape=complex-1024x1024x1024 \
+      -p 'backend=cuda+cublas-tf32' -wi 1 -w 1 -i 3 -r 1
 } > "$OUT/jmh.txt" 2>&1
 part gemm && grep -E '^=== |^EquivLinearBench|jmh exit' "$OUT/jmh.txt"
 
@@ -87,23 +97,40 @@ part step && {
   step "JMH: training step, depth 100, batch 1024, replayed as a CUDA graph (forward, loss, backward; update outside)"
   jmh 90 jmh-step.json "$G" 'TrainStepBench\.step$' -p 'net=O(4),U(1)' -p width=256,1024 -p batch=1024 \
       -p 'backend=cuda+cublas-tf32' -p graph=true -wi 1 -w 1 -i 2 -r 1
-  step "JMH: training step as a CUDA graph with the engine's tensor-core kernels (fused layer forward)"
-  jmh 90 jmh-step-tf32.json "$G" 'TrainStepBench\.step$' -p 'net=O(4),U(1)' \
-      -p width=256,1024 -p batch=1024 -p 'backend=cuda+tf32' -p graph=true -wi 1 -w 1 -i 2 -r 1
-  step "JMH: training step as a CUDA graph with bf16 GEMM inputs (cuBLAS), width 1024"
-  jmh 35 jmh-step-bf16.json "$G" 'TrainStepBench\.step$' -p 'net=O(4),U(1)' -p width=1024 -p batch=1024 \
-      -p 'backend=cuda+cublas-bf16' -p graph=true -wi 1 -w 1 -i 2 -r 1
-  step "JMH: U(1) training step as a CUDA graph, four real GEMMs per complex pass (the block form's baseline)"
+  step "JMH: HVP, depth 100, batch 1024, width 1024, replayed as a CUDA graph (cuBLAS TF32)"
+  jmh 75 jmh-hvp.json "$G" 'TrainStepBench\.hvp$' -p 'net=O(4),U(1)' -p width=1024 -p graph=true \
+      -p batch=1024 -p 'backend=cuda+cublas-tf32' -wi 1 -w 1 -i 2 -r 1
+  step "JMH: U(1) step as a CUDA graph with four real GEMMs per complex pass (the block form's baseline)"
   jmh 60 jmh-step-u1-four.json "$G -Dgoldstone.u1.gemm=four" 'TrainStepBench\.step$' -p 'net=U(1)' \
       -p width=256,1024 -p batch=1024 -p 'backend=cuda+cublas-tf32' -p graph=true -wi 1 -w 1 -i 2 -r 1
-  step "JMH: O(4) step and HVP on the engine's kernels without the Jacobian epilogue (its baseline)"
+  step "JMH: O(4) step and HVP as CUDA graphs on the engine's kernels (fused forward, backward and R-passes)"
+  jmh 60 jmh-step-tf32.json "$G" 'TrainStepBench\.(step|hvp)$' -p 'net=O(4)' -p width=1024 -p batch=1024 \
+      -p 'backend=cuda+tf32' -p graph=true -wi 1 -w 1 -i 2 -r 1
+  step "JMH: the same without the Jacobian epilogues (-Dgoldstone.tc.jacobian=false: only the forward fused)"
   jmh 60 jmh-step-nojac.json "$G -Dgoldstone.tc.jacobian=false" 'TrainStepBench\.(step|hvp)$' -p 'net=O(4)' \
       -p width=1024 -p batch=1024 -p 'backend=cuda+tf32' -p graph=true -wi 1 -w 1 -i 2 -r 1
-  step "JMH: HVP, depth 100, batch 1024, width 1024, replayed as a CUDA graph"
-  jmh 90 jmh-hvp.json "$G" 'TrainStepBench\.hvp$' -p 'net=O(4),U(1)' -p width=1024 -p graph=true \
-      -p batch=1024 -p 'backend=cuda+cublas-tf32,cuda+tf32' -wi 1 -w 1 -i 2 -r 1
+  step "JMH: training step as a CUDA graph with bf16 GEMM inputs (cuBLAS), O(4) width 1024"
+  jmh 30 jmh-step-bf16.json "$G" 'TrainStepBench\.step$' -p 'net=O(4)' -p width=1024 -p batch=1024 \
+      -p 'backend=cuda+cublas-bf16' -p graph=true -wi 1 -w 1 -i 2 -r 1
 } >> "$OUT/jmh.txt" 2>&1
 part step && grep -E '^=== |^TrainStepBench|jmh exit|Exception' "$OUT/jmh.txt" | tail -16
+part ncu && {
+  # not in the default PARTS: a second, short call (PARTS=ncu) once the main run is in
+  step "ncu: the fused layer's kernel and cuBLAS's GEMM (speed of light, occupancy, launch), if counters are open"
+  NCU=$(command -v ncu || ls /usr/local/cuda*/bin/ncu /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1)
+  if [ -z "$NCU" ]; then
+    echo "ncu: not found on this machine"
+  else
+    for be in cuda+tf32 cuda+cublas-tf32; do
+      timeout 90 "$NCU" --target-processes all -k 'regex:tc_gemm|gemm|norm_act' --launch-skip 8 --launch-count 3 \
+          --section SpeedOfLight --section Occupancy --section LaunchStats --csv \
+          $JAVA $JOPTS -cp "$CP" org.openjdk.jmh.Main EquivLinearBench -p shape=layer-1024x4096x1024 \
+          -p "backend=$be" -f 0 -wi 0 -i 1 -r 1 > "$OUT/ncu-$be.csv" 2> "$OUT/ncu-$be.err"
+      echo "ncu $be exit: $?"; tail -3 "$OUT/ncu-$be.err"
+    done
+  fi
+} > "$OUT/ncu.txt" 2>&1
+part ncu && cat "$OUT/ncu.txt"
 python3 - "$JSONS" "$OUT/jmh-all.json" <<'PY'
 import glob, json, sys
 runs = []
