@@ -303,24 +303,19 @@ public final class FeedForwardNet {
             DeviceBuffer saved = ws.saved[i] == null ? null : ws.saved[i].slice(0, l.savedSize() * batch);
             DeviceBuffer gi = i == 0 ? null : gIn.slice(0, l.inputSize() * batch);
             DeviceBuffer p = params.slice(offsets[i], l.paramCount()), go = gOut.slice(0, l.outputSize() * batch);
-            if (i >= 2 && l instanceof EquivariantLinear el && layers.get(i - 1) instanceof NormAct act) {
-                // the nonlinearity below: its G_y straight from G_Y, in the data-gradient GEMM's epilogue
-                DeviceBuffer actGy = gIn.slice(0, act.inputSize() * batch);
-                if (el.backwardDataNormAct(ws.backend, p, go, act, ws.activation(i - 1, batch), actGy, batch)) {
-                    l.backward(ws.backend, p, ws.activation(i, batch), ws.activation(i + 1, batch), saved, go, null,
-                            grad.slice(offsets[i], l.paramCount()), batch);
-                    DeviceBuffer t = gOut;
-                    gOut = gIn;
-                    gIn = t;
-                    i--;                               // act's backward ran in the epilogue
-                    continue;
-                }
-            }
-            l.backward(ws.backend, p, ws.activation(i, batch), ws.activation(i + 1, batch), saved, go, gi,
-                    grad.slice(offsets[i], l.paramCount()), batch);
+            // the nonlinearity below (act): its G_y straight from G_Y, in the data-gradient GEMM's epilogue, where
+            // the backend fuses them; this layer then computes its weight gradient only
+            boolean fused = i >= 2 && l instanceof EquivariantLinear el && layers.get(i - 1) instanceof NormAct act
+                    && el.backwardDataNormAct(ws.backend, p, go, act, ws.activation(i - 1, batch),
+                    gIn.slice(0, act.inputSize() * batch), batch);
+            l.backward(ws.backend, p, ws.activation(i, batch), ws.activation(i + 1, batch), saved, go,
+                    fused ? null : gi, grad.slice(offsets[i], l.paramCount()), batch);
             DeviceBuffer t = gOut;
             gOut = gIn;
             gIn = t;
+            if (fused) {
+                i--;                                   // act's backward ran in the epilogue
+            }
         }
     }
 
@@ -383,32 +378,27 @@ public final class FeedForwardNet {
             DeviceBuffer go = gOut.slice(0, l.outputSize() * batch), rgo = rgOut.slice(0, l.outputSize() * batch);
             DeviceBuffer gi = i == 0 ? null : gIn.slice(0, l.inputSize() * batch);
             DeviceBuffer rgi = i == 0 ? null : rgIn.slice(0, l.inputSize() * batch);
+            DeviceBuffer vi = v.slice(offsets[i], l.paramCount()), hvi = hv.slice(offsets[i], l.paramCount());
+            DeviceBuffer gp = grad == null ? null : grad.slice(offsets[i], l.paramCount());
+            boolean fused = false;                     // act's backward (the layer below) ran in this one's epilogue
             if (i >= 2 && l instanceof EquivariantLinear el && layers.get(i - 1) instanceof NormAct act) {
                 // act's G_y and R{G_y}, in the epilogue of the GEMM that completes R{G_Z}, where the backend fuses them
-                boolean fused = el.backwardWithRNormAct(ws.backend, p, v.slice(offsets[i], l.paramCount()), in, rIn,
-                        go, rgo, grad == null ? null : grad.slice(offsets[i], l.paramCount()),
-                        hv.slice(offsets[i], l.paramCount()), act, ws.activation(i - 1, batch),
-                        ws.rActs[i - 1].slice(0, act.inputSize() * batch), gi, rgi, batch);
-                DeviceBuffer t = gOut;
-                gOut = gIn;
-                gIn = t;
-                t = rgOut;
-                rgOut = rgIn;
-                rgIn = t;
-                if (fused) {
-                    i--;                               // act's backward ran in the epilogue
-                }
-                continue;
+                fused = el.backwardWithRNormAct(ws.backend, p, vi, in, rIn, go, rgo, gp, hvi, act,
+                        ws.activation(i - 1, batch), ws.rActs[i - 1].slice(0, act.inputSize() * batch), gi, rgi,
+                        batch);
+            } else {
+                l.backwardWithR(ws.backend, p, vi, in, out, saved, rIn, rOut, rSaved, go, rgo, gi, rgi, gp, hvi,
+                        batch);
             }
-            l.backwardWithR(ws.backend, p, v.slice(offsets[i], l.paramCount()), in, out, saved, rIn, rOut, rSaved, go,
-                    rgo, gi, rgi, grad == null ? null : grad.slice(offsets[i], l.paramCount()),
-                    hv.slice(offsets[i], l.paramCount()), batch);
             DeviceBuffer t = gOut;
             gOut = gIn;
             gIn = t;
             t = rgOut;
             rgOut = rgIn;
             rgIn = t;
+            if (fused) {
+                i--;
+            }
         }
         return value;
     }

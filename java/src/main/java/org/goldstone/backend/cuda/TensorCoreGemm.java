@@ -106,26 +106,11 @@ final class TensorCoreGemm extends RealGemmProvider {
         if (kernel == null) {
             return false;
         }
-        be.kernel(kernel.replace("_mma_", "_mma_act_"))
-                .i(m)                                  // int m
-                .i(n)                                  // int n
-                .i(kk)                                 // int kk
-                .ptr(a, 0)                             // const float* a
-                .l(1)                                  // long aRs
-                .l(m)                                  // long aCs
-                .ptr(b, 0)                             // const float* b
-                .l(1)                                  // long bRs
-                .l(kk)                                 // long bCs
+        Launch l = fusedLaunch(kernel.replace("_mma_", "_mma_act_"), false, m, n, kk, a, b)
                 .ptr(y, 0)                             // float* y
                 .l(m)                                  // long ldy
-                .ptr(z, 0)                             // float* z
-                .i(k)                                  // int uk
-                .i(radial.profile().ordinal())         // int profile
-                .d(radial.a())                         // double ca
-                .d(radial.b())                         // double cb
-                .blocks2((n + TILE - 1) / TILE, (m + TILE - 1) / TILE, THREADS)
-                .shared(MMA_SMEM_BYTES)
-                .run();
+                .ptr(z, 0);                            // float* z
+        runFused(l, m, n, radial, k);
         return true;
     }
 
@@ -142,28 +127,13 @@ final class TensorCoreGemm extends RealGemmProvider {
         if (kernel == null) {
             return false;
         }
-        Launch l = be.kernel(kernel.replace("_mma_", "_mma_jac_"))
-                .i(m)                                  // int m
-                .i(n)                                  // int n
-                .i(kk)                                 // int kk
-                .ptr(a, 0)                             // const float* a
-                .l(transA ? kk : 1)                    // long aRs
-                .l(transA ? 1 : m)                     // long aCs
-                .ptr(b, 0)                             // const float* b
-                .l(1)                                  // long bRs
-                .l(kk)                                 // long bCs
+        Launch l = fusedLaunch(kernel.replace("_mma_", "_mma_jac_"), transA, m, n, kk, a, b)
                 .d(beta);                              // double beta
         (c == null ? l.nullPtr() : l.ptr(c, 0))        // float* c: G, or null
                 .l(m)                                  // long ldc (also y's and out's)
                 .ptr(y, 0)                             // const float* y
-                .ptr(out, 0)                           // float* out
-                .i(k)                                  // int uk
-                .i(radial.profile().ordinal())         // int profile
-                .d(radial.a())                         // double ca
-                .d(radial.b())                         // double cb
-                .blocks2((n + TILE - 1) / TILE, (m + TILE - 1) / TILE, THREADS)
-                .shared(MMA_SMEM_BYTES)
-                .run();
+                .ptr(out, 0);                          // float* out
+        runFused(l, m, n, radial, k);
         return true;
     }
 
@@ -180,30 +150,43 @@ final class TensorCoreGemm extends RealGemmProvider {
         if (kernel == null) {
             return false;
         }
-        be.kernel(kernel.replace("_mma_", "_mma_jacr_"))
-                .i(m)                                  // int m
-                .i(n)                                  // int n
-                .i(kk)                                 // int kk
-                .ptr(a, 0)                             // const float* a
-                .l(kk)                                 // long aRs: A transposed
-                .l(1)                                  // long aCs
-                .ptr(b, 0)                             // const float* b
-                .l(1)                                  // long bRs
-                .l(kk)                                 // long bCs
+        Launch l = fusedLaunch(kernel.replace("_mma_", "_mma_jacr_"), true, m, n, kk, a, b)
                 .d(beta)                               // double beta
                 .ptr(c, 0)                             // float* c: V^T G_Y in, R{G_y} out
                 .l(m)                                  // long ldc (also y's, ry's and g's)
                 .ptr(y, 0)                             // const float* y
                 .ptr(ry, 0)                            // const float* ry
-                .ptr(g, 0)                             // float* g: G_z in, G_y out
-                .i(k)                                  // int uk
+                .ptr(g, 0);                            // float* g: G_z in, G_y out
+        runFused(l, m, n, radial, k);
+        return true;
+    }
+
+    /**
+     * A fused kernel's launch up to its B operand: m, n, kk, A (m x kk with ld m, or stored kk x m with ld kk when
+     * {@code transA}) and B (kk x n, ld kk); the caller adds its own outputs and {@link #runFused} the rest.
+     */
+    private Launch fusedLaunch(String kernel, boolean transA, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b) {
+        return be.kernel(kernel)
+                .i(m)                                  // int m
+                .i(n)                                  // int n
+                .i(kk)                                 // int kk
+                .ptr(a, 0)                             // const float* a
+                .l(transA ? kk : 1)                    // long aRs
+                .l(transA ? 1 : m)                     // long aCs
+                .ptr(b, 0)                             // const float* b
+                .l(1)                                  // long bRs
+                .l(kk);                                // long bCs
+    }
+
+    /** The fused kernels' last arguments (unit width, radial profile and its constants), grid and shared memory. */
+    private void runFused(Launch l, int m, int n, Radial radial, int k) {
+        l.i(k)                                         // int uk
                 .i(radial.profile().ordinal())         // int profile
                 .d(radial.a())                         // double ca
                 .d(radial.b())                         // double cb
                 .blocks2((n + TILE - 1) / TILE, (m + TILE - 1) / TILE, THREADS)
                 .shared(MMA_SMEM_BYTES)
                 .run();
-        return true;
     }
 
     /**
