@@ -81,6 +81,13 @@ class FusedLayerParityTest {
         assertClose(what + " Z", download(cpu, cz), download(gpu, gz), tol);
     }
 
+    /** The derivative epilogues exist unless -Dgoldstone.tc.kernel=sync or -Dgoldstone.tc.jacobian=false. */
+    private static void assumeJacobianEpilogues() {
+        assumeTrue(MMA, "no fused kernel with -Dgoldstone.tc.kernel=sync");
+        assumeTrue(!"false".equals(System.getProperty("goldstone.tc.jacobian")),
+                "no Jacobian epilogue with -Dgoldstone.tc.jacobian=false");
+    }
+
     /**
      * The Jacobian epilogue ({@code tc_gemm_tf32_mma_jac_*}) in both of its uses: the data gradient through the
      * nonlinearity below a layer (out = J(y) W^T G, G not kept) and the forward R-pass's second GEMM (C = V Z + W R,
@@ -90,9 +97,7 @@ class FusedLayerParityTest {
     @ParameterizedTest(name = "m={0} batch={1} kk={2} k={3} {4}")
     @MethodSource("shapes")
     void jacobianEpilogueMatchesGemmThenNormActBackward(int m, int batch, int kk, int k, RadialProfile profile) {
-        assumeTrue(MMA, "no fused kernel with -Dgoldstone.tc.kernel=sync");
-        assumeTrue(!"false".equals(System.getProperty("goldstone.tc.jacobian")),
-                "no Jacobian epilogue with -Dgoldstone.tc.jacobian=false");
+        assumeJacobianEpilogues();
         Backend gpu = Parity.backend("cuda+tf32");
         Backend cpu = Parity.cpu();
         Radial radial = Radial.of(profile);
@@ -132,9 +137,7 @@ class FusedLayerParityTest {
     @ParameterizedTest(name = "m={0} batch={1} kk={2} k={3} {4}")
     @MethodSource("shapes")
     void hvpBackwardEpilogueMatchesGemmThenBackwardAndRop(int m, int batch, int kk, int k, RadialProfile profile) {
-        assumeTrue(MMA, "no fused kernel with -Dgoldstone.tc.kernel=sync");
-        assumeTrue(!"false".equals(System.getProperty("goldstone.tc.jacobian")),
-                "no Jacobian epilogue with -Dgoldstone.tc.jacobian=false");
+        assumeJacobianEpilogues();
         Backend gpu = Parity.backend("cuda+tf32");
         Backend cpu = Parity.cpu();
         Radial radial = Radial.of(profile);
