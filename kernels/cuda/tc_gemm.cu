@@ -182,7 +182,9 @@ extern "C" __global__ void tc_gemm_reduce(int m, int n, int splits, const float*
 // Same arguments and grid as tc_gemm_tf32; the block's dynamic shared memory (3 slices of A and B, MMA_SMEM_BYTES) is
 // set by the host, which raises the kernel's limit above 48 KB (two blocks fit an SM of an H100).
 // Measured: H100 (driver 580.159.04), 2026-11-26: 1024 x 4096 x 1024 in 122 us (70 TFLOP/s) against 210 us for the
-// wmma cp.async kernel it replaced and 47 us for cuBLAS TF32; parity suites passed (speed-run3-check.txt).
+// wmma cp.async kernel it replaced and 47 us for cuBLAS TF32; parity suites passed (speed-run3-check.txt). The fused
+// epilogues were rewritten after that run (shared-memory staging, the derivative modes) and have not run on a GPU;
+// native/epilogue_check.cu checks their per-unit code on the host.
 namespace gs_tc_gemm {
 constexpr int MMA_T = 128, MMA_BK = 32, MMA_STAGES = 3;
 constexpr int MMA_LDW = MMA_T + 8;                    // m- or n-fast rows

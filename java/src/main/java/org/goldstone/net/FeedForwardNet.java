@@ -329,7 +329,8 @@ public final class FeedForwardNet {
             DeviceBuffer rSaved = ws.rSaved[i] == null ? null : ws.rSaved[i].slice(0, l.rSavedSize() * batch);
             DeviceBuffer rOut = ws.rActs[i + 1].slice(0, l.outputSize() * batch);
             DeviceBuffer p = params.slice(offsets[i], l.paramCount()), vi = v.slice(offsets[i], l.paramCount());
-            if (l instanceof EquivariantLinear el && i + 1 < layers.size() && layers.get(i + 1) instanceof NormAct act) {
+            if (l instanceof EquivariantLinear el && i + 1 < layers.size()
+                    && layers.get(i + 1) instanceof NormAct act) {
                 DeviceBuffer actRz = ws.rActs[i + 2].slice(0, act.outputSize() * batch);
                 if (el.forwardRNormAct(ws.backend, p, vi, ws.activation(i, batch), rIn, rOut, act,
                         ws.activation(i + 1, batch), actRz, batch)) {

@@ -30,8 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@code CpuEquivLinear.gemm}, {@code CpuNormAct.forward}), and the Jacobian epilogue of the backward and R-passes
  * ({@code gemmNormActJacobian}, {@code tc_gemm_tf32_mma_jac_*}) against the GEMM followed by
  * {@code CpuNormAct.backward}, and the HVP's backward epilogue ({@code gemmNormActBackwardR},
- * {@code tc_gemm_tf32_mma_jacr_kk}) against the GEMM followed by {@code CpuNormAct.backwardAndRop}. The fused kernel exists on "cuda+tf32" unless
- * {@code -Dgoldstone.tc.kernel=sync}; with that option the GPU cases are skipped, as they are without a GPU.
+ * {@code tc_gemm_tf32_mma_jacr_kk}) against the GEMM followed by {@code CpuNormAct.backwardAndRop}. The fused kernels
+ * exist on "cuda+tf32" unless {@code -Dgoldstone.tc.kernel=sync} (the derivative ones also unless
+ * {@code -Dgoldstone.tc.jacobian=false}); with those options the GPU cases are skipped, as they are without a GPU.
  */
 class FusedLayerParityTest {
     private static final boolean MMA = !"sync".equals(System.getProperty("goldstone.tc.kernel", "mma"));

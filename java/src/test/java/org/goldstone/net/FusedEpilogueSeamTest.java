@@ -25,13 +25,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The network's use of the fused epilogues ({@code EquivLinearOps.gemmNormAct}, {@code gemmNormActJacobian}), run on
- * the CPU: a backend that "fuses" by running the CPU twin (the GEMM, then {@code NormActOps.forward} or
- * {@code backward}) must give the plain CPU backend's forward, gradient, Hessian-vector and Gauss-Newton products to
- * the bit, and must be asked for the fused pass at every layer where the GPU kernel would run: the forward of every
- * O(k) layer followed by a nonlinearity, the data gradient through every nonlinearity that feeds an O(k) layer (not
- * the first level's), the forward R-pass of every O(k) layer followed by a nonlinearity, and the HVP's backward
- * through every nonlinearity that feeds an O(k) layer. U(1) layers are never fused. The kernels themselves are checked against the same twin on the GPU ({@code FusedLayerParityTest}).
+ * The network's use of the fused epilogues ({@code EquivLinearOps.gemmNormAct}, {@code gemmNormActJacobian},
+ * {@code gemmNormActBackwardR}), run on the CPU: a backend that "fuses" by running the CPU twin (the GEMM, then
+ * {@code NormActOps.forward}, {@code backward} or {@code backwardAndRop}) must give the plain CPU backend's forward,
+ * gradient, Hessian-vector and Gauss-Newton products to the bit, and must be asked for the fused pass at every layer
+ * where the GPU kernel would run: the forward of every O(k) layer followed by a nonlinearity, the data gradient
+ * through every nonlinearity that feeds an O(k) layer (not the first level's), the forward R-pass of every O(k) layer
+ * followed by a nonlinearity, and the HVP's backward through every nonlinearity that feeds an O(k) layer. U(1) layers
+ * are never fused. The kernels themselves are checked against the same twin on the GPU ({@code FusedLayerParityTest})
+ * and on the host ({@code native/epilogue_check.cu}).
  */
 class FusedEpilogueSeamTest {
     @ParameterizedTest(name = "{0} depth {1}")
