@@ -1,27 +1,28 @@
 #!/usr/bin/env bash
-# Issue 8's GPU-machine run, in one go (benchmarks/gpu/prepare.sh with GS_LEAN=1 packs .gpu; run from the repository
-# root on the GPU machine with .gpu carried; writes its files to $OUT):
+# Issue 8's GPU-machine run (benchmarks/gpu/prepare.sh with GS_LEAN=1 packs .gpu; run from the repository root
+# on the GPU machine with .gpu carried, as the two calls below; writes its files to $OUT):
 #   check.txt    device facts, `devices`, and the parity suites against the CPU twins: equiv_linear with every GEMM
-#                provider (native, cuBLAS, cuBLAS TF32, cuBLAS bf16, the engine's tensor-core kernel) and whole
-#                networks (20 training steps, HVP, Lanczos), the fused layer (GEMM + norm nonlinearity); then
-#                equiv_linear again with U(1) as four real GEMMs per pass (-Dgoldstone.u1.gemm=four; the default
-#                is one GEMM on the block weight); the record/replay seam captured as CUDA graphs (ReplayTest)
-#   jmh.txt      JMH: the GEMM alone (1024 x 4096 x 1024, fp32 storage) on the engine's kernel, cuBLAS TF32 and
-#                cuBLAS bf16; the O(4) layer (GEMM + norm nonlinearity: fused on cuda+tf32); the U(1) forward at
-#                width 1024 as one GEMM on the block weight (default) and as four (-Dgoldstone.u1.gemm=four); the
-#                training step (depth 100, batch 1024, widths 256 and 1024, O(4) and U(1)) and the HVP (width
-#                1024) replayed as CUDA graphs on cuBLAS TF32; the U(1) step with four GEMMs per complex pass; the
-#                O(4) width-1024 step and HVP on the engine's kernels with and without the Jacobian epilogues
-#                (-Dgoldstone.tc.jacobian=false); the step with bf16 GEMM inputs (jmh-all.json: every JMH run's raw
-#                results, merged)
+#                provider (native, cuBLAS, cuBLAS TF32, cuBLAS bf16, the engine's tensor-core kernel), whole networks
+#                (20 training steps, HVP, Lanczos) and the fused epilogues; equiv_linear again with U(1) as four real
+#                GEMMs per pass (-Dgoldstone.u1.gemm=four; the default is one GEMM on the block weight); the three
+#                suites on the wgmma kernels (-Dgoldstone.tc.kernel=wgmma); record/replay as CUDA graphs (ReplayTest)
+#   jmh.txt      JMH: the GEMM alone (1024 x 4096 x 1024, fp32 storage) on the engine's mma kernel, cuBLAS TF32,
+#                cuBLAS bf16 and the wgmma kernel; the O(4) layer (GEMM + norm nonlinearity: fused on cuda+tf32);
+#                the U(1) forward at width 1024 as one GEMM on the block weight (default) and as four
+#                (-Dgoldstone.u1.gemm=four); the training step (depth 100, batch 1024, widths 256 and 1024, O(4) and
+#                U(1)) and the HVP (width 1024) replayed as CUDA graphs on cuBLAS TF32; the U(1) step with four GEMMs
+#                per complex pass; the O(4) width-1024 step and HVP on the engine's kernels with and without the
+#                Jacobian epilogues (-Dgoldstone.tc.jacobian=false) and on the wgmma kernels (jmh-all.json: every
+#                JMH run's raw results, merged)
 #   ncu.txt      (PARTS=ncu only) Nsight Compute on the fused layer's kernel and cuBLAS's GEMM: ncu-<backend>.csv
 #   pytorch.txt  the PyTorch reference of the same networks in the same run (benchmarks/pytorch/gpu_step.py), TF32
 #                (eager, reduce-overhead, HVP) and bf16 autocast at width 1024 (eager, reduce-overhead)
-# All parts took 8.7 minutes on an H100 (speed-run3, with the step configurations since trimmed to those the targets
-# and the same-run comparisons need; their time limits add up to 375 s, PyTorch's to 170 s). PARTS=ncu (not in the
-# default list) profiles the fused layer's kernel and cuBLAS's GEMM with Nsight Compute where the machine has it.
-# PARTS (a comma list of check, gemm, step, pytorch, ncu) runs a subset, e.g. PARTS=check,step, so that a session's
-# device time can hold one full run and a partial rerun.
+# Time: more than one call's 600 s, so run it as two calls back to back (the machine stays warm for 30 s between):
+#   PARTS=check,gemm,pytorch   about 6 minutes (limits: check 190 s, gemm 185 s, PyTorch 170 s)
+#   PARTS=step                 about 6.5 minutes (limits add up to 405 s)
+# speed-run3 (H100) took 8.7 minutes for a smaller set. PARTS=ncu (in neither) profiles the fused layer's kernel and
+# cuBLAS's GEMM with Nsight Compute where the machine has it.
+# PARTS (a comma list of check, gemm, step, pytorch, ncu) runs a subset; the default is all but ncu.
 set -u
 OUT=${OUT:-/tmp/gs-out}
 PARTS=",${PARTS:-check,gemm,pytorch,step},"
@@ -49,6 +50,9 @@ part check && {
   junit 60 "" EquivLinearParityTest FusedLayerParityTest NetworkParityTest; echo "parity exit: $?"
   step "parity: equiv_linear with U(1) as four real GEMMs per pass (-Dgoldstone.u1.gemm=four; block is the default)"
   junit 30 -Dgoldstone.u1.gemm=four EquivLinearParityTest; echo "parity-four exit: $?"
+  step "parity: the wgmma kernels (-Dgoldstone.tc.kernel=wgmma; never run on a GPU before this)"
+  junit 45 -Dgoldstone.tc.kernel=wgmma EquivLinearParityTest FusedLayerParityTest NetworkParityTest
+  echo "parity-wgmma exit: $?"
   step "record/replay captured as CUDA graphs (-Dgoldstone.cuda.graphs=true)"
   junit 25 -Dgoldstone.cuda.graphs=true ReplayTest; echo "replay-graphs exit: $?"
 } > "$OUT/check.txt" 2>&1
@@ -69,6 +73,9 @@ part gemm && {
   step "JMH: the O(4) layer (GEMM + norm nonlinearity): fused on cuda+tf32, GEMM then norm_act on cuBLAS"
   jmh 30 jmh-layer.json "" EquivLinearBench -p shape=layer-1024x4096x1024 -p 'backend=cuda+tf32,cuda+cublas-tf32' \
       -wi 1 -w 1 -i 3 -r 1
+  step "JMH: the GEMM alone and the O(4) layer on the wgmma kernels (-Dgoldstone.tc.kernel=wgmma)"
+  jmh 40 jmh-gemm-wgmma.json "-Dgoldstone.tc.kernel=wgmma" EquivLinearBench \
+      -p shape=gemm-1024x4096x1024,layer-1024x4096x1024 -p 'backend=cuda+tf32' -wi 1 -w 1 -i 3 -r 1
   step "JMH: the U(1) forward, width 1024, batch 1024, cuBLAS TF32: one GEMM on the block weight (default)"
   jmh 20 jmh-complex-block.json "" EquivLinearBench -p shape=complex-1024x1024x1024 -p 'backend=cuda+cublas-tf32' \
       -wi 1 -w 1 -i 3 -r 1
@@ -109,9 +116,9 @@ part step && {
   step "JMH: the same without the Jacobian epilogues (-Dgoldstone.tc.jacobian=false: only the forward fused)"
   jmh 60 jmh-step-nojac.json "$G -Dgoldstone.tc.jacobian=false" 'TrainStepBench\.(step|hvp)$' -p 'net=O(4)' \
       -p width=1024 -p batch=1024 -p 'backend=cuda+tf32' -p graph=true -wi 1 -w 1 -i 2 -r 1
-  step "JMH: training step as a CUDA graph with bf16 GEMM inputs (cuBLAS), O(4) width 1024"
-  jmh 30 jmh-step-bf16.json "$G" 'TrainStepBench\.step$' -p 'net=O(4)' -p width=1024 -p batch=1024 \
-      -p 'backend=cuda+cublas-bf16' -p graph=true -wi 1 -w 1 -i 2 -r 1
+  step "JMH: the same on the wgmma kernels (-Dgoldstone.tc.kernel=wgmma)"
+  jmh 60 jmh-step-wgmma.json "$G -Dgoldstone.tc.kernel=wgmma" 'TrainStepBench\.(step|hvp)$' -p 'net=O(4)' \
+      -p width=1024 -p batch=1024 -p 'backend=cuda+tf32' -p graph=true -wi 1 -w 1 -i 2 -r 1
 } >> "$OUT/jmh.txt" 2>&1
 part step && grep -E '^=== |^TrainStepBench|jmh exit|Exception' "$OUT/jmh.txt" | tail -16
 part ncu && {

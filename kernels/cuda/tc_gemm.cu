@@ -446,3 +446,29 @@ tc_gemm_tf32_mma_jacr_kk(int m, int n, int kk, const float* __restrict__ a, long
 #undef GS_TC_MMA_JAC
 #undef GS_TC_MMA_ACT
 #undef GS_TC_MMA
+
+// tc_gemm_transpose: the K-major copy of an operand for the wgmma kernels (hopper/tc_wgmma.cu), which read A(i, p) at
+// out[i*cols + p]: out (rows x cols, row-major) from A column-major with leading dimension lda (A(i, p) at
+// a[i + p*lda]; the forward's weight). 32 x 32 tiles through shared memory (33 columns: conflict-free), blocks of 256
+// threads (32 x 8), grid ceil(cols/32) x ceil(rows/32); reads coalesce along i, writes along p.
+extern "C" __global__ void __launch_bounds__(256)
+tc_gemm_transpose(int rows, int cols, const float* __restrict__ a, long lda, float* __restrict__ out) {
+    __shared__ float t[32][33];
+    const int tx = threadIdx.x % 32, ty = threadIdx.x / 32;
+    const int i0 = blockIdx.y * 32, p0 = blockIdx.x * 32;
+#pragma unroll
+    for (int k = 0; k < 32; k += 8) {
+        const int i = i0 + tx, p = p0 + ty + k;
+        if (i < rows && p < cols) {
+            t[ty + k][tx] = a[i + (long) p * lda];
+        }
+    }
+    __syncthreads();
+#pragma unroll
+    for (int k = 0; k < 32; k += 8) {
+        const int i = i0 + ty + k, p = p0 + tx;
+        if (i < rows && p < cols) {
+            out[(long) i * cols + p] = t[tx][ty + k];
+        }
+    }
+}

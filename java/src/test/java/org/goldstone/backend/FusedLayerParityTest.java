@@ -209,6 +209,22 @@ class FusedLayerParityTest {
         }
     }
 
+    /**
+     * With {@code -Dgoldstone.tc.kernel=wgmma} on compute capability 9.0 the wgmma kernels must really be the ones
+     * the parity cases above ran (the backend's description says which); elsewhere it names why they are not.
+     */
+    @Tag("cuda")
+    @Test
+    void wgmmaIsWhatRunsWhereItIsAskedFor() {
+        assumeTrue("wgmma".equals(System.getProperty("goldstone.tc.kernel")),
+                "the wgmma kernels are asked for with -Dgoldstone.tc.kernel=wgmma");
+        String d = Parity.backend("cuda+tf32").describe();
+        assertTrue(d.contains("wgmma kernels") || d.contains("wgmma unavailable: "), d);
+        if (d.contains("compute 9.0")) {
+            assertTrue(d.contains("wgmma kernels"), "expected the wgmma kernels on compute capability 9.0: " + d);
+        }
+    }
+
     @Test
     void theCpuBackendHasNoFusedKernelAndWritesNothing() {
         Backend cpu = Parity.cpu();

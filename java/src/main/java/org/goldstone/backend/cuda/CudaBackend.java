@@ -374,6 +374,17 @@ public final class CudaBackend implements Backend {
         return multiprocessors;
     }
 
+    /** The compute capability as 10 major + minor (90 on an H100 or H200). */
+    int computeCapability() {
+        return 10 * computeMajor + computeMinor;
+    }
+
+    /** "" when the wgmma kernels' sm_90a module loads on this device (loading it on first call), else why not. */
+    String hopperProblem() {
+        bind();
+        return module.hopperProblem();
+    }
+
     public long totalMemory() {
         return totalMemory;
     }

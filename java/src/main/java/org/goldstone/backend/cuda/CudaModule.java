@@ -18,13 +18,21 @@ import org.goldstone.backend.BackendUnavailableException;
 
 /**
  * The kernels of every op family: one fatbin (sm_80, sm_90 machine code and compute_90 PTX, built by
- * {@code native/Makefile}) embedded in the jar and loaded without run-time compilation. Functions are looked up
- * once by name and cached.
+ * {@code native/Makefile}) embedded in the jar and loaded without run-time compilation, plus the wgmma kernels in an
+ * sm_90a cubin of their own, loaded on first use. Functions are looked up once by name and cached.
  */
 final class CudaModule implements AutoCloseable {
     static final String RESOURCE = "goldstone/kernels/goldstone.fatbin";
+    /** The wgmma kernels ({@code kernels/cuda/hopper}): sm_90a machine code only, a module of their own. */
+    static final String HOPPER_RESOURCE = "goldstone/kernels/goldstone_sm90a.cubin";
+    /** The names of the kernels in {@link #HOPPER_RESOURCE} begin with this. */
+    static final String HOPPER_PREFIX = "tc_wgmma";
 
     private final CUmodule module;
+    /** The sm_90a module once loaded; null before the first call of {@link #hopperProblem}. */
+    private CUmodule hopper;
+    /** Why the sm_90a module does not load here ("" when it loaded), once asked. */
+    private String hopperProblem;
     private final Map<String, CUfunction> functions = new HashMap<>();
     /** The dynamic shared memory each kernel has been allowed so far (48 KB without asking). */
     private final Map<String, Integer> sharedLimits = new HashMap<>();
@@ -59,15 +67,41 @@ final class CudaModule implements AutoCloseable {
         return new CudaModule(m);
     }
 
+    /**
+     * Loads the sm_90a module on first call (into the current context); "" when it is there, else one line saying why
+     * not (not in the jar, or the device does not take it: only compute capability 9.0 does).
+     */
+    String hopperProblem() {
+        if (hopperProblem == null) {
+            try (InputStream in = CudaModule.class.getClassLoader().getResourceAsStream(HOPPER_RESOURCE)) {
+                if (in == null) {
+                    hopperProblem = HOPPER_RESOURCE + " is not in the jar (build it with: make -C native fatbin)";
+                } else {
+                    CUmodule m = new CUmodule();
+                    cuModuleLoadData(m, in.readAllBytes());
+                    hopper = m;
+                    hopperProblem = "";
+                }
+            } catch (IOException | CudaException e) {
+                hopperProblem = HOPPER_RESOURCE + " does not load on this device: " + e.getMessage();
+            }
+        }
+        return hopperProblem;
+    }
+
     CUfunction function(String name) {
         CUfunction f = functions.get(name);
         if (f == null) {
+            boolean sm90a = name.startsWith(HOPPER_PREFIX);
+            if (sm90a && !hopperProblem().isEmpty()) {
+                throw new BackendException("cuda: kernel " + name + ": " + hopperProblem);
+            }
             f = new CUfunction();
             try {
-                cuModuleGetFunction(f, module, name);
+                cuModuleGetFunction(f, sm90a ? hopper : module, name);
             } catch (CudaException e) {
-                throw new BackendException("cuda: kernel " + name + " is not in " + RESOURCE
-                        + " (rebuild it with: make -C native fatbin)", e);
+                throw new BackendException("cuda: kernel " + name + " is not in "
+                        + (sm90a ? HOPPER_RESOURCE : RESOURCE) + " (rebuild it with: make -C native fatbin)", e);
             }
             functions.put(name, f);
         }
@@ -95,5 +129,8 @@ final class CudaModule implements AutoCloseable {
     @Override
     public void close() {
         cuModuleUnload(module);
+        if (hopper != null) {
+            cuModuleUnload(hopper);
+        }
     }
 }

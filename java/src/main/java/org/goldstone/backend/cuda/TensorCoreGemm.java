@@ -27,11 +27,20 @@ final class TensorCoreGemm extends RealGemmProvider {
      *       SM), and the fused O(k) layer forward ({@link #gemmNormAct}). On the H100 122 us for a 1024 x 4096 x
      *       1024 GEMM, against 210 us for the wmma cp.async kernel it replaced; every parity suite passed with it
      *       (benchmarks/gpu/results-2026-11-26/speed-run3-*).</li>
+     *   <li>{@code wgmma}: on compute capability 9.0 (H100, H200), Hopper's warpgroup MMA
+     *       ({@code kernels/cuda/hopper/tc_wgmma.cu}, an sm_90a module of its own) wherever B is K-major (not
+     *       transposed) and aligned, the fused epilogues included; A is copied K-major first when it is not
+     *       ({@code tc_gemm_transpose}: the forward's weight, only for n >= 128, where the copy is at most 1/128 of the
+     *       GEMM's reads). The mma kernels serve the rest (the weight gradient) and every other device. Written
+     *       without a GPU on 2026-11-26: not yet run; the parity suites check it when run with this option.</li>
      *   <li>{@code sync}: the register-staged wmma kernel for every operand, and no fused layer.</li>
      * </ul>
      */
     static final String KERNEL = System.getProperty("goldstone.tc.kernel", "mma");
     static final boolean MMA = !"sync".equals(KERNEL);
+    static final boolean WGMMA = "wgmma".equals(KERNEL);
+    /** The wgmma kernels' dynamic shared memory: 4 slices of A and B, 128 x 32 floats each, and 1 KB of alignment. */
+    static final int WGMMA_SMEM_BYTES = 132096;
     /**
      * Whether the Jacobian epilogues ({@link #gemmNormActJacobian}, {@link #gemmNormActBackwardR}) are used
      * ({@code -Dgoldstone.tc.jacobian=false} turns them off, leaving the fused forward: the same-run comparison of
@@ -47,10 +56,18 @@ final class TensorCoreGemm extends RealGemmProvider {
     private final CudaBackend be;
     /** The split-K partials, reused by every call (one in-order stream), grown when a call needs more. */
     private DeviceBuffer workspace;
+    /** The K-major copy of an A operand for the wgmma kernels, reused the same way. */
+    private DeviceBuffer kMajor;
+    /** Whether the wgmma kernels run here (null until first asked), and if not, why. */
+    private Boolean hopper;
+    private String hopperNote = "";
 
     TensorCoreGemm(CudaBackend be) {
         super(be.kernels());
         this.be = be;
+        if (WGMMA) {
+            hopper();                                  // decided now, so that the backend's description says it
+        }
     }
 
     /**
@@ -84,14 +101,75 @@ final class TensorCoreGemm extends RealGemmProvider {
     }
 
     private DeviceBuffer workspace(long elements) {
+        workspace = grown(workspace, elements, "split-K workspace");
+        return workspace;
+    }
+
+    /** {@code b}, or a new fp32 buffer of {@code elements} when b is null or shorter. */
+    private DeviceBuffer grown(DeviceBuffer b, long elements, String what) {
         if (elements > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("tensor-core GEMM: split-K workspace of " + elements
+            throw new IllegalArgumentException("tensor-core GEMM: " + what + " of " + elements
                     + " elements exceeds a buffer's 2^31 - 1");
         }
-        if (workspace == null || workspace.length() < elements) {
-            workspace = be.allocate(DType.F32, (int) elements);
+        return b != null && b.length() >= elements ? b : be.allocate(DType.F32, (int) elements);
+    }
+
+    /**
+     * Whether the wgmma kernels run here: asked for ({@code -Dgoldstone.tc.kernel=wgmma}), compute capability 9.0,
+     * and the sm_90a module loads; decided on first call, with the reason kept for {@link #variant()}.
+     */
+    private boolean hopper() {
+        if (hopper == null) {
+            String problem = !WGMMA ? "not asked for" : be.computeCapability() != 90
+                    ? "compute capability " + be.computeCapability() / 10 + "." + be.computeCapability() % 10
+                    + " (wgmma needs 9.0)" : be.hopperProblem();
+            hopper = problem.isEmpty();
+            hopperNote = hopper ? "wgmma kernels" : WGMMA ? "wgmma unavailable: " + problem : "";
         }
-        return workspace;
+        return hopper;
+    }
+
+    /**
+     * How one GEMM runs: the kernel, A as the kernel reads it (buffer, element offset, A(i, p) at i*aRs + p*aCs:
+     * for wgmma a K-major copy when the caller's A is not), the slice depth split-K chunks are multiples of, and the
+     * block's dynamic shared memory.
+     */
+    record Plan(String kernel, DeviceBuffer a, long aOff, long aRs, long aCs, int depth, int smem) {
+        /** The fused kernel of this plan with epilogue {@code epi} (act, jac or jacr). */
+        String fused(String epi) {
+            return kernel.startsWith(CudaModule.HOPPER_PREFIX) ? kernel + "_" + epi
+                    : kernel.replace("_mma_", "_mma_" + epi + "_");
+        }
+    }
+
+    /**
+     * The plan for these operands: wgmma where {@link #hopper()} and B is K-major and 16-byte aligned (A copied
+     * K-major by {@code tc_gemm_transpose} when it is not, for n >= 128 only); else the mma kernel where
+     * {@link #mmaKernel} has one; else the register-staged wmma kernel.
+     */
+    private Plan plan(boolean transA, boolean transB, int m, int n, int kk, DeviceBuffer a, long aOff, int lda,
+                      DeviceBuffer b, long bOff, int ldb) {
+        long aAt = ((PooledBuffer<?>) a).offset() + aOff, bAt = ((PooledBuffer<?>) b).offset() + bOff;
+        boolean wgmma = WGMMA && !transB && kk % 4 == 0 && ldb % 4 == 0 && bAt % 4 == 0
+                && (transA ? lda % 4 == 0 && aAt % 4 == 0 : n >= TILE) && hopper();
+        if (wgmma && transA) {
+            return new Plan(CudaModule.HOPPER_PREFIX, a, aOff, lda, 1, MMA_DEPTH, WGMMA_SMEM_BYTES);
+        }
+        if (wgmma) {                                   // A(i, p) at i + p*lda: its K-major copy, A(i, p) at i*kk + p
+            kMajor = grown(kMajor, (long) m * kk, "K-major copy of A");
+            be.kernel("tc_gemm_transpose")
+                    .i(m)                              // int rows
+                    .i(kk)                             // int cols
+                    .ptr(a, aOff)                      // const float* a
+                    .l(lda)                            // long lda
+                    .ptr(kMajor, 0)                    // float* out
+                    .blocks2((kk + 31) / 32, (m + 31) / 32, THREADS)
+                    .run();
+            return new Plan(CudaModule.HOPPER_PREFIX, kMajor, 0, kk, 1, MMA_DEPTH, WGMMA_SMEM_BYTES);
+        }
+        String mma = MMA ? mmaKernel(transA, transB, m, n, kk, a, aOff, lda, b, bOff, ldb) : null;
+        return new Plan(mma == null ? "tc_gemm_tf32" : mma, a, aOff, transA ? lda : 1, transA ? 1 : lda,
+                mma == null ? DEPTH : MMA_DEPTH, mma == null ? 0 : MMA_SMEM_BYTES);
     }
 
     /**
@@ -102,15 +180,15 @@ final class TensorCoreGemm extends RealGemmProvider {
     @Override
     public boolean gemmNormAct(DType dt, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b, DeviceBuffer y,
                                DeviceBuffer z, Radial radial, int k) {
-        String kernel = fusedKernel(dt, false, m, n, kk, a, b, k);
-        if (kernel == null) {
+        Plan p = fusedPlan(dt, false, m, n, kk, a, b, k);
+        if (p == null) {
             return false;
         }
-        Launch l = fusedLaunch(kernel.replace("_mma_", "_mma_act_"), false, m, n, kk, a, b)
+        Launch l = fusedLaunch(p, "act", m, n, kk, b)
                 .ptr(y, 0)                             // float* y
                 .l(m)                                  // long ldy
                 .ptr(z, 0);                            // float* z
-        runFused(l, m, n, radial, k);
+        runFused(l, p, m, n, radial, k);
         return true;
     }
 
@@ -123,17 +201,17 @@ final class TensorCoreGemm extends RealGemmProvider {
     public boolean gemmNormActJacobian(DType dt, boolean transA, int m, int n, int kk, DeviceBuffer a,
                                        DeviceBuffer b, double beta, DeviceBuffer c, DeviceBuffer y,
                                        DeviceBuffer out, Radial radial, int k) {
-        String kernel = JACOBIAN ? fusedKernel(dt, transA, m, n, kk, a, b, k) : null;
-        if (kernel == null) {
+        Plan p = JACOBIAN ? fusedPlan(dt, transA, m, n, kk, a, b, k) : null;
+        if (p == null) {
             return false;
         }
-        Launch l = fusedLaunch(kernel.replace("_mma_", "_mma_jac_"), transA, m, n, kk, a, b)
+        Launch l = fusedLaunch(p, "jac", m, n, kk, b)
                 .d(beta);                              // double beta
         (c == null ? l.nullPtr() : l.ptr(c, 0))        // float* c: G, or null
                 .l(m)                                  // long ldc (also y's and out's)
                 .ptr(y, 0)                             // const float* y
                 .ptr(out, 0);                          // float* out
-        runFused(l, m, n, radial, k);
+        runFused(l, p, m, n, radial, k);
         return true;
     }
 
@@ -146,59 +224,61 @@ final class TensorCoreGemm extends RealGemmProvider {
     public boolean gemmNormActBackwardR(DType dt, boolean transA, int m, int n, int kk, DeviceBuffer a,
                                         DeviceBuffer b, double beta, DeviceBuffer c, DeviceBuffer y, DeviceBuffer ry,
                                         DeviceBuffer g, Radial radial, int k) {
-        String kernel = JACOBIAN && transA ? fusedKernel(dt, true, m, n, kk, a, b, k) : null;
-        if (kernel == null) {
+        Plan p = JACOBIAN && transA ? fusedPlan(dt, true, m, n, kk, a, b, k) : null;
+        if (p == null) {
             return false;
         }
-        Launch l = fusedLaunch(kernel.replace("_mma_", "_mma_jacr_"), true, m, n, kk, a, b)
+        Launch l = fusedLaunch(p, "jacr", m, n, kk, b)
                 .d(beta)                               // double beta
                 .ptr(c, 0)                             // float* c: V^T G_Y in, R{G_y} out
                 .l(m)                                  // long ldc (also y's, ry's and g's)
                 .ptr(y, 0)                             // const float* y
                 .ptr(ry, 0)                            // const float* ry
                 .ptr(g, 0);                            // float* g: G_z in, G_y out
-        runFused(l, m, n, radial, k);
+        runFused(l, p, m, n, radial, k);
         return true;
     }
 
     /**
-     * A fused kernel's launch up to its B operand: m, n, kk, A (m x kk with ld m, or stored kk x m with ld kk when
-     * {@code transA}) and B (kk x n, ld kk); the caller adds its own outputs and {@link #runFused} the rest.
+     * A fused kernel's launch up to its B operand: m, n, kk, A as the plan reads it and B (kk x n, ld kk); the caller
+     * adds its own outputs and {@link #runFused} the rest.
      */
-    private Launch fusedLaunch(String kernel, boolean transA, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b) {
-        return be.kernel(kernel)
+    private Launch fusedLaunch(Plan p, String epi, int m, int n, int kk, DeviceBuffer b) {
+        return be.kernel(p.fused(epi))
                 .i(m)                                  // int m
                 .i(n)                                  // int n
                 .i(kk)                                 // int kk
-                .ptr(a, 0)                             // const float* a
-                .l(transA ? kk : 1)                    // long aRs
-                .l(transA ? 1 : m)                     // long aCs
+                .ptr(p.a(), p.aOff())                  // const float* a
+                .l(p.aRs())                            // long aRs
+                .l(p.aCs())                            // long aCs
                 .ptr(b, 0)                             // const float* b
                 .l(1)                                  // long bRs
                 .l(kk);                                // long bCs
     }
 
     /** The fused kernels' last arguments (unit width, radial profile and its constants), grid and shared memory. */
-    private void runFused(Launch l, int m, int n, Radial radial, int k) {
+    private void runFused(Launch l, Plan p, int m, int n, Radial radial, int k) {
         l.i(k)                                         // int uk
                 .i(radial.profile().ordinal())         // int profile
                 .d(radial.a())                         // double ca
                 .d(radial.b())                         // double cb
                 .blocks2((n + TILE - 1) / TILE, (m + TILE - 1) / TILE, THREADS)
-                .shared(MMA_SMEM_BYTES)
+                .shared(p.smem())
                 .run();
     }
 
     /**
-     * The mma kernel a fused epilogue extends, or null when there is none: the mma kernels selected, fp32, units of
-     * k columns with k dividing the 128-column tile (a tile holds whole units), aligned operands (B not transposed)
-     * and no split along K.
+     * The plan of a fused epilogue, or null when there is none: the mma (or wgmma) kernels selected, fp32, units of
+     * k columns with k dividing the 128-column tile (a tile holds whole units), B not transposed, A (m x kk, ld m, or
+     * stored kk x m, ld kk when transA) aligned for the mma or wgmma kernel, and no split along K.
      */
-    private String fusedKernel(DType dt, boolean transA, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b,
-                               int k) {
-        String kernel = MMA && dt == DType.F32 && k >= 1 && TILE % k == 0
-                ? mmaKernel(transA, false, m, n, kk, a, 0, transA ? kk : m, b, 0, kk) : null;
-        return kernel == null || splits(tiles(m, n, TILE), kk, be.multiprocessors()) > 1 ? null : kernel;
+    private Plan fusedPlan(DType dt, boolean transA, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b, int k) {
+        if (!MMA || dt != DType.F32 || k < 1 || TILE % k != 0
+                || splits(tiles(m, n, TILE), kk, be.multiprocessors()) > 1) {
+            return null;
+        }
+        Plan p = plan(transA, false, m, n, kk, a, 0, transA ? kk : m, b, 0, kk);
+        return p.smem() == 0 ? null : p;               // the register-staged kernel has no fused instance
     }
 
     @Override
@@ -208,7 +288,8 @@ final class TensorCoreGemm extends RealGemmProvider {
 
     @Override
     public String variant() {
-        return "tensor cores (TF32 inputs, fp32 accumulate; fp64 on the SIMT kernels)";
+        return "tensor cores (TF32 inputs, fp32 accumulate; fp64 on the SIMT kernels"
+                + (hopperNote.isEmpty() ? "" : "; " + hopperNote) + ")";
     }
 
     /** C = alpha op(A) op(B) + beta C, column-major views given as (buffer, element offset, leading dimension). */
@@ -222,20 +303,19 @@ final class TensorCoreGemm extends RealGemmProvider {
         if (m == 0 || n == 0) {
             return;
         }
-        String kernel = MMA ? mmaKernel(transA, transB, m, n, kk, a, aOff, lda, b, bOff, ldb) : null;
-        int depth = kernel != null ? MMA_DEPTH : DEPTH;
+        Plan p = plan(transA, transB, m, n, kk, a, aOff, lda, b, bOff, ldb);
         int splits = splits(tiles(m, n, TILE), kk, be.multiprocessors());
-        int chunk = ((kk + splits - 1) / splits + depth - 1) / depth * depth;
+        int chunk = ((kk + splits - 1) / splits + p.depth() - 1) / p.depth() * p.depth();
         splits = chunk == 0 ? 1 : (kk + chunk - 1) / chunk;
         DeviceBuffer ws = splits > 1 ? workspace((long) splits * m * n) : null;
-        be.kernel(kernel == null ? "tc_gemm_tf32" : kernel)
+        be.kernel(p.kernel())
                 .i(m)                                  // int m
                 .i(n)                                  // int n
                 .i(kk)                                 // int kk
                 .i(splits > 1 ? chunk : kk)            // int kChunk: K range of one z-slice
-                .ptr(a, aOff)                          // const float* a
-                .l(transA ? lda : 1)                   // long aRs: A(i, p) at i*aRs + p*aCs
-                .l(transA ? 1 : lda)                   // long aCs
+                .ptr(p.a(), p.aOff())                  // const float* a
+                .l(p.aRs())                            // long aRs: A(i, p) at i*aRs + p*aCs
+                .l(p.aCs())                            // long aCs
                 .ptr(b, bOff)                          // const float* b
                 .l(transB ? ldb : 1)                   // long bRs: B(p, j) at p*bRs + j*bCs
                 .l(transB ? 1 : ldb)                   // long bCs
@@ -247,7 +327,7 @@ final class TensorCoreGemm extends RealGemmProvider {
                 .l((long) m * n)                       // long cSplit: partial z at c + z*cSplit
                 .blocks2((n + TILE - 1) / TILE, (m + TILE - 1) / TILE, THREADS)
                 .gridZ(splits)
-                .shared(kernel != null ? MMA_SMEM_BYTES : 0)
+                .shared(p.smem())
                 .run();
         if (splits > 1) {
             be.kernel("tc_gemm_reduce")
