@@ -109,7 +109,8 @@ __device__ __forceinline__ void tc_wgmma(int m, int n, int kk, int kChunk, const
         float* Bs = As + TILE;
         const bool kok = k0 + 4 * cc < kEnd;          // kk is a multiple of 4: a chunk is wholly in or out
 #pragma unroll
-        for (int r = r0; r < T; r += 32) {
+        for (int i = 0; i < T / 32; i++) {
+            const int r = r0 + 32 * i;
             const bool okA = kok && i0 + r < m, okB = kok && j0 + r < n;
             cp_async16(As + swz(r, cc), okA ? a + (long) (i0 + r) * aRs + k0 + 4 * cc : a, okA);
             cp_async16(Bs + swz(r, cc), okB ? b + (long) (j0 + r) * bCs + k0 + 4 * cc : b, okB);
@@ -120,7 +121,8 @@ __device__ __forceinline__ void tc_wgmma(int m, int n, int kk, int kChunk, const
 #pragma unroll
         for (int o = 0; o < 2; o++) {
 #pragma unroll
-            for (int r = r0; r < T; r += 32) {
+            for (int i = 0; i < T / 32; i++) {
+                const int r = r0 + 32 * i;
                 float4* p = reinterpret_cast<float4*>(As + o * TILE + swz(r, cc));
                 float4 v = *p;
                 *p = make_float4(tf32_round(v.x), tf32_round(v.y), tf32_round(v.z), tf32_round(v.w));
