@@ -147,21 +147,26 @@ void KNAME(equiv_linear_cgemm)(int m, int n, int kk,
 //   dL/dRe W = Gb_tl + Gb_br,  dL/dIm W = Gb_bl - Gb_tr   (SCIENCE a.8 packing, planar like W).
 // u1_block writes Wb (column-major, ld 2m) from planar W; u1_fold writes G_W = fold(Gb) + beta G_W (beta 0 or 1:
 // G_W not read when 0). One item per (i, p) of the m x n blocks, grid-stride; plain copies and one add per element.
+// order 1 interleaves Wb's rows (row 2i + a holds Wb's row a m + i) and order 2 its columns (column 2p + a holds
+// column a n + p): the GEMM's result then has a channel's Re and Im in adjacent rows, which is how the fused
+// epilogues of the tensor-core GEMM take U(1) units (tc_epilogue.h, UNIT_ROW_PAIRS): order 1 for Y = Wb Z, order 2
+// for the transposed product Wb^T G_Y.
 // CPU twin: CpuEquivLinear.complexForward / complexBackwardData / complexBackwardWeight (the parity tests run the
 // whole single-GEMM pass against them: EquivLinearParityTest, BlockComplexGemmTest on OpenCL).
 __kernel void KNAME(equiv_linear_u1_block)(__global const real_t* w, int wOff, __global real_t* wb, int wbOff,
-                                           int m, int n) {
+                                           int m, int n, int order) {
     w += wOff;
     wb += wbOff;
-    const long mn = (long)m * n, ld = 2L * m, right = (long)n * ld;
+    const long mn = (long)m * n, ld = 2L * m;
     GS_GRID_STRIDE(e, mn) {
         const long i = e % m, p = e / m;
         const real_t re = w[e], im = w[mn + e];
-        __global real_t* col = wb + p * ld + i;            // row i of column p
-        col[0] = re;
-        col[m] = im;
-        col[right] = -im;
-        col[right + m] = re;
+        const long r0 = order == 1 ? 2 * i : i, r1 = order == 1 ? 2 * i + 1 : m + i;      // Re and Im rows
+        const long c0 = order == 2 ? 2 * p : p, c1 = order == 2 ? 2 * p + 1 : n + p;      // Re and Im columns
+        wb[r0 + c0 * ld] = re;
+        wb[r1 + c0 * ld] = im;
+        wb[r0 + c1 * ld] = -im;
+        wb[r1 + c1 * ld] = re;
     }
 }
 

@@ -60,6 +60,42 @@ public interface EquivLinearOps {
     }
 
     /**
+     * The U(1) layer's forward with its norm nonlinearity fused (SCIENCE a.2, a.3): {@code Y = W Z} as
+     * {@link #complexForward} (beta 0) and {@code out = h(|y|^2) y} per complex unit, when this backend has a kernel
+     * for it ("cuda+tf32": fp32, the block form of the complex GEMM); otherwise writes nothing and returns false,
+     * and the caller runs {@link #complexForward} and {@code NormActOps.forward} with k = 2, the CPU twin. W, Z: read.
+     * Y, out: modified.
+     */
+    default boolean complexForwardNormAct(int m, int n, int batch, DeviceBuffer w, DeviceBuffer z, DeviceBuffer y,
+                                          DeviceBuffer out, Radial radial) {
+        return false;
+    }
+
+    /**
+     * {@link #gemmNormActJacobian} for a U(1) layer: {@code G = W^H B + beta C} ({@code conjTrans}: B has m channels,
+     * G and y n) or {@code G = W B + beta C} (B n channels, G and y m), all in the k = 2 unit layout over
+     * {@code batch} samples, then {@code out = J(y) G} per complex unit; C receives G when not null (else beta 0).
+     * False and nothing written where there is no kernel for it; the CPU twin is {@link #complexBackwardData} or
+     * {@link #complexForward}, then {@code NormActOps.backward}.
+     */
+    default boolean complexNormActJacobian(boolean conjTrans, int m, int n, int batch, DeviceBuffer w,
+                                           DeviceBuffer b, double beta, DeviceBuffer c, DeviceBuffer y,
+                                           DeviceBuffer out, Radial radial) {
+        return false;
+    }
+
+    /**
+     * {@link #gemmNormActBackwardR} for a U(1) layer: {@code R = W^H B + beta C} (B m channels; R, C, y, ry and g n
+     * channels), then {@code NormActOps.backwardAndRop} in place: g (G_z in) becomes G_y, C becomes R{G_y}. False and
+     * nothing written where there is no kernel for it.
+     */
+    default boolean complexNormActBackwardR(int m, int n, int batch, DeviceBuffer w, DeviceBuffer b, double beta,
+                                            DeviceBuffer c, DeviceBuffer y, DeviceBuffer ry, DeviceBuffer g,
+                                            Radial radial) {
+        return false;
+    }
+
+    /**
      * {@code C = op(A) op(B) + beta C} with op(X) = X or X^T. op(A) is m x kk, op(B) is kk x n, C is m x n.
      * A is stored m x kk (or kk x m when {@code transA}), B kk x n (or n x kk when {@code transB}).
      * A, B: read. C: modified; must not alias A or B. {@code beta} is 0 (overwrite) or 1 (accumulate).

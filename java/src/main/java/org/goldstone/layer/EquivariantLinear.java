@@ -88,91 +88,117 @@ public final class EquivariantLinear implements Layer {
 
     /**
      * This layer's forward and that of the norm nonlinearity {@code act} after it in one pass, where the backend
-     * fuses them ({@code EquivLinearOps.gemmNormAct}: a real O(k) layer without fixed bias): writes {@code y} (this
-     * layer's output) and {@code out} (act's output) and returns true; otherwise writes nothing and returns false.
+     * fuses them ({@code EquivLinearOps.gemmNormAct}, or {@code complexForwardNormAct} for U(1); no fixed bias):
+     * writes {@code y} (this layer's output) and {@code out} (act's output) and returns true; otherwise writes nothing
+     * and returns false.
      */
     public boolean forwardNormAct(Backend be, DeviceBuffer w, DeviceBuffer z, DeviceBuffer y, NormAct act,
                                   DeviceBuffer out, int batch) {
-        if (complex || fixedBias != null || act.channels() != m || act.k() != k) {
+        if (fixedBias != null || act.channels() != m || act.k() != k) {
             return false;
         }
-        return be.equivLinear().gemmNormAct(m, batch * k, n, w, z, y, out, act.radial(), k);
+        EquivLinearOps ops = be.equivLinear();
+        return complex ? ops.complexForwardNormAct(m, n, batch, w, z, y, out, act.radial())
+                : ops.gemmNormAct(m, batch * k, n, w, z, y, out, act.radial(), k);
     }
 
     /**
      * The data-gradient half of this layer's backward pass and the backward pass of the norm nonlinearity
      * {@code act} that produced this layer's input, in one pass where the backend fuses them
-     * ({@code EquivLinearOps.gemmNormActJacobian} with W^T: a real O(k) layer whose input is act's output): from
-     * this layer's output gradient {@code gy} writes act's input gradient {@code actGy} (J(actIn) W^T G_Y; act's
-     * output gradient W^T G_Y is not kept) and returns true; otherwise writes nothing and returns false. The weight
-     * gradient is {@link #backward}'s, with a null input gradient.
+     * ({@code EquivLinearOps.gemmNormActJacobian} with W^T, or {@code complexNormActJacobian} with W^H): from this
+     * layer's output gradient {@code gy} writes act's input gradient {@code actGy} (J(actIn) W^T G_Y; act's output
+     * gradient W^T G_Y is not kept) and returns true; otherwise writes nothing and returns false. The weight gradient
+     * is {@link #backward}'s, with a null input gradient.
      */
     public boolean backwardDataNormAct(Backend be, DeviceBuffer w, DeviceBuffer gy, NormAct act, DeviceBuffer actIn,
                                        DeviceBuffer actGy, int batch) {
-        if (complex || act.channels() != n || act.k() != k) {
+        if (act.channels() != n || act.k() != k) {
             return false;
         }
-        return be.equivLinear().gemmNormActJacobian(true, n, batch * k, m, w, gy, 0.0, null, actIn, actGy,
-                act.radial(), k);
+        EquivLinearOps ops = be.equivLinear();
+        return complex ? ops.complexNormActJacobian(true, m, n, batch, w, gy, 0.0, null, actIn, actGy, act.radial())
+                : ops.gemmNormActJacobian(true, n, batch * k, m, w, gy, 0.0, null, actIn, actGy, act.radial(), k);
     }
 
     /**
      * This layer's forward R-pass ({@link #forwardR}: R{Y} = V Z + W R{Z} into {@code ry}, always) and, where the
      * backend fuses the last GEMM with the Jacobian of the norm nonlinearity {@code act} after this layer
-     * ({@code EquivLinearOps.gemmNormActJacobian}: a real O(k) layer), act's forward R-pass J(y) R{Y} into
-     * {@code actRz}, returning true; false when act's R-pass is left to the caller ({@code actRz} not written).
-     * {@code y} is this layer's output, act's input.
+     * ({@code EquivLinearOps.gemmNormActJacobian}, or {@code complexNormActJacobian}), act's forward R-pass
+     * J(y) R{Y} into {@code actRz}, returning true; false when act's R-pass is left to the caller ({@code actRz} not
+     * written). {@code y} is this layer's output, act's input.
      */
     public boolean forwardRNormAct(Backend be, DeviceBuffer w, DeviceBuffer v, DeviceBuffer z, DeviceBuffer rz,
                                    DeviceBuffer ry, NormAct act, DeviceBuffer y, DeviceBuffer actRz, int batch) {
-        if (complex || act.channels() != m || act.k() != k) {
+        if (act.channels() != m || act.k() != k) {
             forwardR(be, w, v, z, y, null, rz, ry, null, batch);
             return false;
         }
-        EquivLinearOps ops = be.equivLinear();
-        int cols = batch * k;
-        if (rz == null) {                                       // R{Y} = V Z: one GEMM, fused or not
-            if (ops.gemmNormActJacobian(false, m, cols, n, v, z, 0.0, ry, y, actRz, act.radial(), k)) {
+        if (rz == null) {                                       // R{Y} = V Z: one product, fused or not
+            if (forwardProduct(be, v, z, 0.0, ry, act, y, actRz, batch)) {
                 return true;
             }
-            ops.gemm(false, false, m, cols, n, v, z, 0.0, ry);
+            forwardProduct(be, v, z, 0.0, ry, null, null, null, batch);
             return false;
         }
-        ops.gemm(false, false, m, cols, n, v, z, 0.0, ry);
-        if (ops.gemmNormActJacobian(false, m, cols, n, w, rz, 1.0, ry, y, actRz, act.radial(), k)) {
+        forwardProduct(be, v, z, 0.0, ry, null, null, null, batch);
+        if (forwardProduct(be, w, rz, 1.0, ry, act, y, actRz, batch)) {
             return true;
         }
-        ops.gemm(false, false, m, cols, n, w, rz, 1.0, ry);
+        forwardProduct(be, w, rz, 1.0, ry, null, null, null, batch);
+        return false;
+    }
+
+    /**
+     * {@code out = a b + beta out} (this layer's map with weights {@code a}), and with {@code act} not null the
+     * fused Jacobian of act at {@code y} into {@code actOut}, returning whether the backend fused it (nothing written
+     * when not); without act the plain product, returning false.
+     */
+    private boolean forwardProduct(Backend be, DeviceBuffer a, DeviceBuffer b, double beta, DeviceBuffer out,
+                                   NormAct act, DeviceBuffer y, DeviceBuffer actOut, int batch) {
+        EquivLinearOps ops = be.equivLinear();
+        if (act != null) {
+            return complex ? ops.complexNormActJacobian(false, m, n, batch, a, b, beta, out, y, actOut, act.radial())
+                    : ops.gemmNormActJacobian(false, m, batch * k, n, a, b, beta, out, y, actOut, act.radial(), k);
+        }
+        if (complex) {
+            ops.complexForward(m, n, batch, a, b, beta, out);
+        } else {
+            ops.gemm(false, false, m, batch * k, n, a, b, beta, out);
+        }
         return false;
     }
 
     /**
      * This layer's part of the Hessian-vector product's backward pass ({@link #backwardWithR}) and, where the backend
-     * fuses the GEMM that completes R{G_Z} with the norm nonlinearity {@code act} that produced this layer's input
-     * ({@code EquivLinearOps.gemmNormActBackwardR}: a real O(k) layer), act's part too. Either way it writes the
-     * weight gradient {@code gw} (when not null) and its R-derivative {@code rgw}. Fused, it leaves act's input
-     * gradient G_y in {@code gz} and R{G_y} in {@code rgz} and returns true; otherwise it leaves this layer's input
-     * gradient G_Z and R{G_Z} there (act's backward still to run) and returns false. {@code actIn} is act's input
-     * y and {@code rActIn} its R{y}.
+     * fuses the product that completes R{G_Z} with the norm nonlinearity {@code act} that produced this layer's input
+     * ({@code EquivLinearOps.gemmNormActBackwardR}, or {@code complexNormActBackwardR}), act's part too. Either way it
+     * writes the weight gradient {@code gw} (when not null) and its R-derivative {@code rgw}. Fused, it leaves act's
+     * input gradient G_y in {@code gz} and R{G_y} in {@code rgz} and returns true; otherwise it leaves this layer's
+     * input gradient G_Z and R{G_Z} there (act's backward still to run) and returns false. {@code actIn} is act's
+     * input y and {@code rActIn} its R{y}.
      */
     public boolean backwardWithRNormAct(Backend be, DeviceBuffer w, DeviceBuffer v, DeviceBuffer z, DeviceBuffer rz,
                                         DeviceBuffer gy, DeviceBuffer rgy, DeviceBuffer gw, DeviceBuffer rgw,
                                         NormAct act, DeviceBuffer actIn, DeviceBuffer rActIn, DeviceBuffer gz,
                                         DeviceBuffer rgz, int batch) {
-        if (complex || act.channels() != n || act.k() != k || rz == null) {
-            backward(be, w, z, null, null, gy, gz, gw, batch);
+        backward(be, w, z, null, null, gy, gz, gw, batch);                     // G_W, G_Z = W^H G_Y
+        if (act.channels() != n || act.k() != k || rz == null) {
             backwardR(be, w, v, z, null, null, rz, null, null, gy, rgy, rgz, rgw, batch);
             return false;
         }
+        // R{G_W} = R{G_Y} Z^H + G_Y R{Z}^H, as backwardR; then R{G_Z} = V^H G_Y + W^H R{G_Y}, the second product fused
+        backwardR(be, w, v, z, null, null, rz, null, null, gy, rgy, null, rgw, batch);
         EquivLinearOps ops = be.equivLinear();
         int cols = batch * k;
-        if (gw != null) {
-            ops.gemm(false, true, m, n, cols, gy, z, 0.0, gw);                 // G_W = G_Y Z^T
+        if (complex) {
+            ops.complexBackwardData(m, n, batch, v, gy, 0.0, rgz);
+            if (ops.complexNormActBackwardR(m, n, batch, w, rgy, 1.0, rgz, actIn, rActIn, gz, act.radial())) {
+                return true;
+            }
+            ops.complexBackwardData(m, n, batch, w, rgy, 1.0, rgz);
+            return false;
         }
-        ops.gemm(false, true, m, n, cols, rgy, z, 0.0, rgw);                   // R{G_W} = R{G_Y} Z^T + G_Y R{Z}^T
-        ops.gemm(false, true, m, n, cols, gy, rz, 1.0, rgw);
-        ops.gemm(true, false, n, cols, m, w, gy, 0.0, gz);                     // G_Z = W^T G_Y
-        ops.gemm(true, false, n, cols, m, v, gy, 0.0, rgz);                    // R{G_Z} = V^T G_Y + W^T R{G_Y}
+        ops.gemm(true, false, n, cols, m, v, gy, 0.0, rgz);
         if (ops.gemmNormActBackwardR(true, n, cols, m, w, rgy, 1.0, rgz, actIn, rActIn, gz, act.radial(), k)) {
             return true;
         }

@@ -170,6 +170,85 @@ class FusedLayerParityTest {
         assertClose(what + " R{G_y}", download(cpu, crgy), download(gpu, gc), tol);
     }
 
+    /** (m, n, batch) of U(1) layers: extents off the 128-tile, one tile, and width 256. */
+    static Stream<Arguments> complexShapes() {
+        int[][] shapes = {{64, 48, 77}, {100, 36, 130}, {128, 128, 64}, {256, 256, 64}};
+        List<Arguments> out = new ArrayList<>();
+        for (int[] s : shapes) {
+            for (RadialProfile p : new RadialProfile[] {RadialProfile.ALG, RadialProfile.RTANH}) {
+                out.add(Arguments.of(s[0], s[1], s[2], p));
+            }
+        }
+        return out.stream();
+    }
+
+    /**
+     * The U(1) forms of the four fused passes (one GEMM on the row- or column-interleaved block weight, units of
+     * adjacent rows) against the CPU twin's complex pass followed by the nonlinearity with k = 2.
+     */
+    @Tag("cuda")
+    @ParameterizedTest(name = "m={0} n={1} batch={2} {3}")
+    @MethodSource("complexShapes")
+    void complexEpiloguesMatchTheComplexPassThenTheNonlinearity(int m, int n, int batch, RadialProfile profile) {
+        assumeJacobianEpilogues();
+        assumeTrue(!"four".equalsIgnoreCase(System.getProperty("goldstone.u1.gemm", "")),
+                "the fused U(1) passes are the block form's; -Dgoldstone.u1.gemm=four has none");
+        Backend gpu = Parity.backend("cuda+tf32");
+        Backend cpu = Parity.cpu();
+        Radial radial = Radial.of(profile);
+        SplittableRandom rng = new SplittableRandom(17L * m + 3L * n + batch);
+        DType f = DType.F32;
+        double[] w = gaussian(2 * m * n, 1.0 / Math.sqrt(2.0 * n), f, rng);
+        double[] z = gaussian(2 * n * batch, 1.0, f, rng), gy = gaussian(2 * m * batch, 1.0, f, rng);
+        double[] ym = gaussian(2 * m * batch, 1.0, f, rng), yn = gaussian(2 * n * batch, 1.0, f, rng);
+        double[] ryn = gaussian(2 * n * batch, 1.0, f, rng), g0 = gaussian(2 * n * batch, 1.0, f, rng);
+        double[] cm = gaussian(2 * m * batch, 1.0, f, rng), cn = gaussian(2 * n * batch, 1.0, f, rng);
+        UnitShape sm = new UnitShape(m, batch, 2), sn = new UnitShape(n, batch, 2);
+        Parity.Tolerance tol = EquivLinearParityTest.TF32.times(4 * Math.sqrt(2.0 * Math.max(m, n)));
+        String what = "U(1) " + profile + " m=" + m + " n=" + n + " batch=" + batch;
+
+        // forward: Y = W Z, Z' = h y
+        DeviceBuffer cy = cpu.allocate(f, 2 * m * batch), cz = cpu.allocate(f, 2 * m * batch);
+        cpu.equivLinear().complexForward(m, n, batch, upload(cpu, f, w), upload(cpu, f, z), 0.0, cy);
+        cpu.normAct().forward(radial, cy, cz, sm);
+        DeviceBuffer gY = gpu.allocate(f, 2 * m * batch), gZ = gpu.allocate(f, 2 * m * batch);
+        assertTrue(gpu.equivLinear().complexForwardNormAct(m, n, batch, upload(gpu, f, w), upload(gpu, f, z), gY, gZ,
+                radial), what + ": expected the fused forward");
+        assertClose(what + " forward Y", download(cpu, cy), download(gpu, gY), tol);
+        assertClose(what + " forward Z", download(cpu, cz), download(gpu, gZ), tol);
+
+        // the data gradient through the nonlinearity below: J(y_n) W^H G_Y
+        DeviceBuffer cg = cpu.allocate(f, 2 * n * batch), cout = cpu.allocate(f, 2 * n * batch);
+        cpu.equivLinear().complexBackwardData(m, n, batch, upload(cpu, f, w), upload(cpu, f, gy), 0.0, cg);
+        cpu.normAct().backward(radial, upload(cpu, f, yn), cg, cout, sn);
+        DeviceBuffer gout = gpu.allocate(f, 2 * n * batch);
+        assertTrue(gpu.equivLinear().complexNormActJacobian(true, m, n, batch, upload(gpu, f, w), upload(gpu, f, gy),
+                0.0, null, upload(gpu, f, yn), gout, radial), what + ": expected the fused data gradient");
+        assertClose(what + " J W^H G", download(cpu, cout), download(gpu, gout), tol);
+
+        // the forward R-pass's second product: C = C + W Z, out = J(y_m) C
+        DeviceBuffer cc = upload(cpu, f, cm), crz = cpu.allocate(f, 2 * m * batch);
+        cpu.equivLinear().complexForward(m, n, batch, upload(cpu, f, w), upload(cpu, f, z), 1.0, cc);
+        cpu.normAct().backward(radial, upload(cpu, f, ym), cc, crz, sm);
+        DeviceBuffer gc = upload(gpu, f, cm), grz = gpu.allocate(f, 2 * m * batch);
+        assertTrue(gpu.equivLinear().complexNormActJacobian(false, m, n, batch, upload(gpu, f, w), upload(gpu, f, z),
+                1.0, gc, upload(gpu, f, ym), grz, radial), what + ": expected the fused R-pass");
+        assertClose(what + " C + W Z", download(cpu, cc), download(gpu, gc), tol);
+        assertClose(what + " J (C + W Z)", download(cpu, crz), download(gpu, grz), tol);
+
+        // the HVP's backward: R = C + W^H G_Y, then G_y and R{G_y} in place over g and C
+        DeviceBuffer cr = upload(cpu, f, cn), cgy = cpu.allocate(f, 2 * n * batch);
+        DeviceBuffer crgy = cpu.allocate(f, 2 * n * batch);
+        cpu.equivLinear().complexBackwardData(m, n, batch, upload(cpu, f, w), upload(cpu, f, gy), 1.0, cr);
+        cpu.normAct().backwardAndRop(radial, upload(cpu, f, yn), upload(cpu, f, ryn), upload(cpu, f, g0), cr, cgy,
+                crgy, sn);
+        DeviceBuffer gr = upload(gpu, f, cn), gg = upload(gpu, f, g0);
+        assertTrue(gpu.equivLinear().complexNormActBackwardR(m, n, batch, upload(gpu, f, w), upload(gpu, f, gy), 1.0,
+                gr, upload(gpu, f, yn), upload(gpu, f, ryn), gg, radial), what + ": expected the fused HVP backward");
+        assertClose(what + " G_y", download(cpu, cgy), download(gpu, gg), tol);
+        assertClose(what + " R{G_y}", download(cpu, crgy), download(gpu, gr), tol);
+    }
+
     @Tag("cuda")
     @Test
     void splitProblemsAndOddUnitsFallBackWritingNothing() {

@@ -26,14 +26,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The network's use of the fused epilogues ({@code EquivLinearOps.gemmNormAct}, {@code gemmNormActJacobian},
- * {@code gemmNormActBackwardR}), run on the CPU: a backend that "fuses" by running the CPU twin (the GEMM, then
- * {@code NormActOps.forward}, {@code backward} or {@code backwardAndRop}) must give the plain CPU backend's forward,
- * gradient, Hessian-vector and Gauss-Newton products to the bit, and must be asked for the fused pass at every layer
- * where the GPU kernel would run: the forward of every O(k) layer followed by a nonlinearity, the data gradient
- * through every nonlinearity that feeds an O(k) layer (not the first level's), the forward R-pass of every O(k) layer
- * followed by a nonlinearity, and the HVP's backward through every nonlinearity that feeds an O(k) layer. U(1) layers
- * are never fused. The kernels themselves are checked against the same twin on the GPU ({@code FusedLayerParityTest})
- * and on the host ({@code native/epilogue_check.cu}).
+ * {@code gemmNormActBackwardR} and their complex forms), run on the CPU: a backend that "fuses" by running the CPU
+ * twin (the GEMM, then {@code NormActOps.forward}, {@code backward} or {@code backwardAndRop}) must give the plain CPU
+ * backend's forward, gradient, Hessian-vector and Gauss-Newton products to the bit, and must be asked for the fused
+ * pass at every layer where the GPU kernel would run: the forward of every equivariant layer followed by a
+ * nonlinearity, the data gradient through every nonlinearity that feeds an equivariant layer (not the first level's),
+ * the forward R-pass of every equivariant layer followed by a nonlinearity, and the HVP's backward through every
+ * nonlinearity that feeds an equivariant layer; O(k) layers through the real methods, U(1) through the complex ones.
+ * The kernels themselves are checked against the same twin on the GPU ({@code FusedLayerParityTest}) and on the host
+ * ({@code native/epilogue_check.cu}).
  */
 class FusedEpilogueSeamTest {
     @ParameterizedTest(name = "{0} depth {1}")
@@ -61,8 +62,8 @@ class FusedEpilogueSeamTest {
         assertArrayEquals(plain.gv, fused.gv, 0.0, "Gauss-Newton product");
 
         // the embedding is an affine map (then act.0); each of the depth internal layers is followed by a nonlinearity
-        // and fed by one (act.0 for the first): only real O(k) layers fuse
-        int fusable = group.equals("U(1)") ? 0 : depth;
+        // and fed by one (act.0 for the first), and each fuses: O(k) on the real GEMM, U(1) on the complex one
+        int fusable = depth;
         // forwards: logits, gradient, HVP and GGN each run the forward once
         assertEquals(4 * fusable, fusing.forwards, "fused forwards");
         // data gradients through the nonlinearity below each internal layer: the gradient's and the GGN's backward
@@ -142,12 +143,42 @@ class FusedEpilogueSeamTest {
                                                     DeviceBuffer b, double beta, DeviceBuffer c, DeviceBuffer y,
                                                     DeviceBuffer ry, DeviceBuffer g, Radial radial, int k) {
                     base.gemm(transA, false, m, n, kk, a, b, beta, c);
-                    // the twin does not work in place: through copies, then back over g and c
-                    DeviceBuffer gy = cpu.allocate(g.dtype(), m * n), rgy = cpu.allocate(g.dtype(), m * n);
-                    cpu.normAct().backwardAndRop(radial, y, ry, g, c, gy, rgy, new UnitShape(m, n / k, k));
-                    cpu.write(g, FusedEpilogueSeamTest.read(cpu, gy));
-                    cpu.write(c, FusedEpilogueSeamTest.read(cpu, rgy));
-                    hvpBackwards++;
+                    backwardAndRopInPlace(radial, y, ry, g, c, new UnitShape(m, n / k, k));
+                    return true;
+                }
+
+                @Override
+                public boolean complexForwardNormAct(int m, int n, int batch, DeviceBuffer w, DeviceBuffer z,
+                                                     DeviceBuffer y, DeviceBuffer out, Radial radial) {
+                    base.complexForward(m, n, batch, w, z, 0.0, y);
+                    cpu.normAct().forward(radial, y, out, new UnitShape(m, batch, 2));
+                    forwards++;
+                    return true;
+                }
+
+                @Override
+                public boolean complexNormActJacobian(boolean conjTrans, int m, int n, int batch, DeviceBuffer w,
+                                                      DeviceBuffer b, double beta, DeviceBuffer c, DeviceBuffer y,
+                                                      DeviceBuffer out, Radial radial) {
+                    int channels = conjTrans ? n : m;
+                    DeviceBuffer g = c != null ? c : cpu.allocate(out.dtype(), 2 * channels * batch);
+                    if (conjTrans) {
+                        base.complexBackwardData(m, n, batch, w, b, beta, g);
+                        dataGradients++;
+                    } else {
+                        base.complexForward(m, n, batch, w, b, beta, g);
+                        rPasses++;
+                    }
+                    cpu.normAct().backward(radial, y, g, out, new UnitShape(channels, batch, 2));
+                    return true;
+                }
+
+                @Override
+                public boolean complexNormActBackwardR(int m, int n, int batch, DeviceBuffer w, DeviceBuffer b,
+                                                       double beta, DeviceBuffer c, DeviceBuffer y, DeviceBuffer ry,
+                                                       DeviceBuffer g, Radial radial) {
+                    base.complexBackwardData(m, n, batch, w, b, beta, c);
+                    backwardAndRopInPlace(radial, y, ry, g, c, new UnitShape(n, batch, 2));
                     return true;
                 }
 
@@ -175,6 +206,16 @@ class FusedEpilogueSeamTest {
                     base.complexBackwardWeight(m, n, batch, gy, z, beta, gw);
                 }
             };
+        }
+
+        /** The twin's backwardAndRop, which does not work in place: through copies, then back over g and c. */
+        private void backwardAndRopInPlace(Radial radial, DeviceBuffer y, DeviceBuffer ry, DeviceBuffer g,
+                                           DeviceBuffer c, UnitShape s) {
+            DeviceBuffer gy = cpu.allocate(g.dtype(), g.length()), rgy = cpu.allocate(g.dtype(), g.length());
+            cpu.normAct().backwardAndRop(radial, y, ry, g, c, gy, rgy, s);
+            cpu.write(g, FusedEpilogueSeamTest.read(cpu, gy));
+            cpu.write(c, FusedEpilogueSeamTest.read(cpu, rgy));
+            hvpBackwards++;
         }
 
         @Override

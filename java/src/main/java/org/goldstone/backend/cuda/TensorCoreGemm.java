@@ -269,12 +269,13 @@ final class TensorCoreGemm extends RealGemmProvider {
 
     /**
      * The plan of a fused epilogue, or null when there is none: the mma (or wgmma) kernels selected, fp32, units of
-     * k columns with k dividing the 128-column tile (a tile holds whole units), B not transposed, A (m x kk, ld m, or
-     * stored kk x m, ld kk when transA) aligned for the mma or wgmma kernel, and no split along K.
+     * k columns with k dividing the 128-column tile (a tile holds whole units) or {@link #ROW_PAIRS} (m even), B not
+     * transposed, A (m x kk, ld m, or stored kk x m, ld kk when transA) aligned for the mma or wgmma kernel, and no
+     * split along K.
      */
     private Plan fusedPlan(DType dt, boolean transA, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b, int k) {
-        if (!MMA || dt != DType.F32 || k < 1 || TILE % k != 0
-                || splits(tiles(m, n, TILE), kk, be.multiprocessors()) > 1) {
+        boolean units = k == ROW_PAIRS ? m % 2 == 0 : k >= 1 && TILE % k == 0;
+        if (!fusesEpilogues(dt) || !units || splits(tiles(m, n, TILE), kk, be.multiprocessors()) > 1) {
             return null;
         }
         Plan p = plan(transA, false, m, n, kk, a, 0, transA ? kk : m, b, 0, kk);
@@ -284,6 +285,11 @@ final class TensorCoreGemm extends RealGemmProvider {
     @Override
     public boolean supports(DType dt) {
         return dt == DType.F32;
+    }
+
+    @Override
+    public boolean fusesEpilogues(DType dt) {
+        return MMA && dt == DType.F32;
     }
 
     @Override

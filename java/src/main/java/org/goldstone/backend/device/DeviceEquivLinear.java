@@ -1,8 +1,5 @@
 package org.goldstone.backend.device;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import org.goldstone.backend.BackendException;
 import org.goldstone.backend.DeviceBuffer;
 import org.goldstone.backend.EquivLinearOps;
@@ -160,6 +157,48 @@ public final class DeviceEquivLinear implements EquivLinearOps {
                 && provider.gemmNormActBackwardR(dt, transA, m, n, kk, a, b, beta, c, y, ry, g, radial, k);
     }
 
+    @Override
+    public boolean complexForwardNormAct(int m, int n, int batch, DeviceBuffer w, DeviceBuffer z, DeviceBuffer y,
+                                         DeviceBuffer out, Radial radial) {
+        DType dt = check("complexForwardNormAct", w, 2L * m * n, z, 2L * n * batch, y, 2L * m * batch, 0.0);
+        checkMore("complexForwardNormAct", dt, 2L * m * batch, out);
+        return m > 0 && n > 0 && batch > 0 && provider != null && provider.supports(dt)
+                && provider.complexForwardNormAct(dt, m, n, batch, w, z, y, out, radial);
+    }
+
+    @Override
+    public boolean complexNormActJacobian(boolean conjTrans, int m, int n, int batch, DeviceBuffer w,
+                                          DeviceBuffer b, double beta, DeviceBuffer c, DeviceBuffer y,
+                                          DeviceBuffer out, Radial radial) {
+        String op = "complexNormActJacobian";
+        long in = 2L * (conjTrans ? m : n) * batch, res = 2L * (conjTrans ? n : m) * batch;
+        DType dt = check(op, w, 2L * m * n, b, in, out, res, beta);
+        if (c == null && beta != 0.0) {
+            throw new BackendException(op + ": expected beta 0 without C, found " + beta);
+        }
+        checkMore(op, dt, res, y);
+        if (c != null) {
+            checkMore(op, dt, res, c);
+        }
+        return m > 0 && n > 0 && batch > 0 && provider != null && provider.supports(dt)
+                && provider.complexNormActJacobian(dt, conjTrans, m, n, batch, w, b, beta, c, y, out, radial);
+    }
+
+    @Override
+    public boolean complexNormActBackwardR(int m, int n, int batch, DeviceBuffer w, DeviceBuffer b, double beta,
+                                           DeviceBuffer c, DeviceBuffer y, DeviceBuffer ry, DeviceBuffer g,
+                                           Radial radial) {
+        String op = "complexNormActBackwardR";
+        if (c == null) {
+            throw new BackendException(op + ": expected C (it receives R{G_y}), found null");
+        }
+        long res = 2L * n * batch;
+        DType dt = check(op, w, 2L * m * n, b, 2L * m * batch, g, res, beta);
+        checkMore(op, dt, res, c, y, ry);
+        return m > 0 && n > 0 && batch > 0 && provider != null && provider.supports(dt)
+                && provider.complexNormActBackwardR(dt, m, n, batch, w, b, beta, c, y, ry, g, radial);
+    }
+
     /**
      * The checks of a fused epilogue's operands: A m x kk, B kk x n, {@code out} and each of {@code reads} m x n,
      * C m x n or null (then beta 0), one dtype, all this backend's, n a multiple of k. Returns the dtype.
@@ -170,21 +209,25 @@ public final class DeviceEquivLinear implements EquivLinearOps {
         if (c == null && beta != 0.0) {
             throw new BackendException(op + ": expected beta 0 without C, found " + beta);
         }
-        List<DeviceBuffer> more = new ArrayList<>(Arrays.asList(reads));
+        checkMore(op, dt, (long) m * n, reads);
         if (c != null) {
-            more.add(c);
-        }
-        for (DeviceBuffer x : more) {
-            require(op, "each m x n operand", x, (long) m * n);
-            if (x.dtype() != dt) {
-                throw new BackendException(op + ": expected every operand of " + dt + ", found " + x.dtype());
-            }
-            be.requireOwn(x);
+            checkMore(op, dt, (long) m * n, c);
         }
         if (k < 1 || n % k != 0) {
             throw new BackendException(op + ": expected n = batch*k columns, found n " + n + " and k " + k);
         }
         return dt;
+    }
+
+    /** Each of {@code more}: {@code length} elements of {@code dt}, this backend's. */
+    private void checkMore(String op, DType dt, long length, DeviceBuffer... more) {
+        for (DeviceBuffer x : more) {
+            require(op, "each result-sized operand", x, length);
+            if (x.dtype() != dt) {
+                throw new BackendException(op + ": expected every operand of " + dt + ", found " + x.dtype());
+            }
+            be.requireOwn(x);
+        }
     }
 
     private static int tiles(int size) {

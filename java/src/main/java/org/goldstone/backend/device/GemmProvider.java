@@ -9,6 +9,13 @@ import org.goldstone.tensor.DType;
  * its validation: the comparison path and speed reference of the equivariant matmul.
  */
 public interface GemmProvider {
+    /**
+     * The unit width {@code k} that asks the fused methods for the U(1) block form's units: a channel's Re and Im in
+     * adjacent rows of the GEMM's result, stored in the k = 2 unit layout ({@code kernels/cuda/tc_epilogue.h},
+     * UNIT_ROW_PAIRS).
+     */
+    int ROW_PAIRS = -2;
+
     /** {@code C = alpha op(A) op(B) + beta C} on views given as (buffer, element offset, leading dimension). */
     void gemm(DType dt, boolean transA, boolean transB, int m, int n, int kk, double alpha, DeviceBuffer a, long aOff,
               int lda, DeviceBuffer b, long bOff, int ldb, double beta, DeviceBuffer c, long cOff, int ldc);
@@ -51,6 +58,31 @@ public interface GemmProvider {
     default boolean gemmNormActBackwardR(DType dt, boolean transA, int m, int n, int kk, DeviceBuffer a,
                                          DeviceBuffer b, double beta, DeviceBuffer c, DeviceBuffer y, DeviceBuffer ry,
                                          DeviceBuffer g, Radial radial, int k) {
+        return false;
+    }
+
+    /** As {@code EquivLinearOps.complexForwardNormAct}: true when this provider fused them, false (nothing written). */
+    default boolean complexForwardNormAct(DType dt, int m, int n, int batch, DeviceBuffer w, DeviceBuffer z,
+                                          DeviceBuffer y, DeviceBuffer out, Radial radial) {
+        return false;
+    }
+
+    /** As {@code EquivLinearOps.complexNormActJacobian}: true when fused, false (nothing written). */
+    default boolean complexNormActJacobian(DType dt, boolean conjTrans, int m, int n, int batch, DeviceBuffer w,
+                                           DeviceBuffer b, double beta, DeviceBuffer c, DeviceBuffer y,
+                                           DeviceBuffer out, Radial radial) {
+        return false;
+    }
+
+    /** As {@code EquivLinearOps.complexNormActBackwardR}: true when fused, false (nothing written). */
+    default boolean complexNormActBackwardR(DType dt, int m, int n, int batch, DeviceBuffer w, DeviceBuffer b,
+                                            double beta, DeviceBuffer c, DeviceBuffer y, DeviceBuffer ry,
+                                            DeviceBuffer g, Radial radial) {
+        return false;
+    }
+
+    /** Whether this provider has fused-epilogue kernels for {@code dt} at all. Default: no. */
+    default boolean fusesEpilogues(DType dt) {
         return false;
     }
 

@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import org.goldstone.backend.DeviceBuffer;
+import org.goldstone.layer.Radial;
 import org.goldstone.tensor.DType;
 
 /**
@@ -39,6 +40,8 @@ public abstract class RealGemmProvider implements GemmProvider {
     }
 
     private static final int THREADS = 256;
+    /** {@link #blockWeight(DType, int, int, DeviceBuffer, int)}'s orders (equiv_linear_u1_block). */
+    protected static final int BLOCK = 0, ROWS_INTERLEAVED = 1, COLUMNS_INTERLEAVED = 2;
     private final Kernels kernels;
     private final ComplexForm form;
     /** Per dtype: the block weight (4mn) and the block weight gradient (4mn), grown when a call needs more. */
@@ -116,14 +119,72 @@ public abstract class RealGemmProvider implements GemmProvider {
         gemm(dt, false, true, m, n, batch, -1, gy, 0, 2 * m, z, n, 2 * n, 1, gw, mn, m);
     }
 
+    /**
+     * The U(1) layer's forward with its nonlinearity fused: Y = Wb Z on the row-interleaved block weight, whose
+     * rows put each channel's Re and Im next to each other, through this provider's {@link #gemmNormAct} with
+     * {@link #ROW_PAIRS} units. Only in the block form, where the provider fuses at all.
+     */
+    @Override
+    public boolean complexForwardNormAct(DType dt, int m, int n, int batch, DeviceBuffer w, DeviceBuffer z,
+                                         DeviceBuffer y, DeviceBuffer out, Radial radial) {
+        if (form != ComplexForm.BLOCK || !fusesEpilogues(dt)) {
+            return false;
+        }
+        DeviceBuffer wp = blockWeight(dt, m, n, w, ROWS_INTERLEAVED);
+        return gemmNormAct(dt, 2 * m, batch, 2 * n, wp, z, y, out, radial, ROW_PAIRS);
+    }
+
+    /**
+     * The Jacobian epilogue on a U(1) pass: W^H B (the data gradient: the column-interleaved block weight,
+     * transposed) or W B (the forward R-pass: row-interleaved), plus beta C, through {@link #gemmNormActJacobian}
+     * with {@link #ROW_PAIRS} units.
+     */
+    @Override
+    public boolean complexNormActJacobian(DType dt, boolean conjTrans, int m, int n, int batch, DeviceBuffer w,
+                                          DeviceBuffer b, double beta, DeviceBuffer c, DeviceBuffer y,
+                                          DeviceBuffer out, Radial radial) {
+        if (form != ComplexForm.BLOCK || !fusesEpilogues(dt)) {
+            return false;
+        }
+        if (conjTrans) {
+            DeviceBuffer wq = blockWeight(dt, m, n, w, COLUMNS_INTERLEAVED);
+            return gemmNormActJacobian(dt, true, 2 * n, batch, 2 * m, wq, b, beta, c, y, out, radial, ROW_PAIRS);
+        }
+        DeviceBuffer wp = blockWeight(dt, m, n, w, ROWS_INTERLEAVED);
+        return gemmNormActJacobian(dt, false, 2 * m, batch, 2 * n, wp, b, beta, c, y, out, radial, ROW_PAIRS);
+    }
+
+    /** The HVP's backward epilogue on a U(1) pass, W^H B + beta C: {@link #gemmNormActBackwardR}, row pairs. */
+    @Override
+    public boolean complexNormActBackwardR(DType dt, int m, int n, int batch, DeviceBuffer w, DeviceBuffer b,
+                                           double beta, DeviceBuffer c, DeviceBuffer y, DeviceBuffer ry,
+                                           DeviceBuffer g, Radial radial) {
+        if (form != ComplexForm.BLOCK || !fusesEpilogues(dt)) {
+            return false;
+        }
+        DeviceBuffer wq = blockWeight(dt, m, n, w, COLUMNS_INTERLEAVED);
+        return gemmNormActBackwardR(dt, true, 2 * n, batch, 2 * m, wq, b, beta, c, y, ry, g, radial, ROW_PAIRS);
+    }
+
     /** Wb = [[Wr, -Wi], [Wi, Wr]] (2m x 2n, ld 2m) from the planar W, in this provider's scratch. */
     private DeviceBuffer blockWeight(DType dt, int m, int n, DeviceBuffer w) {
+        return blockWeight(dt, m, n, w, BLOCK);
+    }
+
+    /**
+     * The block weight in {@code order}: {@link #BLOCK}, or with its rows ({@link #ROWS_INTERLEAVED}: row 2i + a
+     * holds Wb's row a m + i) or columns ({@link #COLUMNS_INTERLEAVED}: column 2p + a holds Wb's column a n + p)
+     * interleaved, so that a GEMM's result has each channel's Re and Im in adjacent rows
+     * ({@link GemmProvider#ROW_PAIRS}); in this provider's scratch, valid until its next complex pass.
+     */
+    protected DeviceBuffer blockWeight(DType dt, int m, int n, DeviceBuffer w, int order) {
         DeviceBuffer wb = scratch(blockWeight, dt, 4L * m * n);
         kernels.kernel("equiv_linear_u1_block", dt)
                 .buf(w)                                // const T* w (pointer, offset)
                 .buf(wb)                               // T* wb
                 .i(m)                                  // int m
                 .i(n)                                  // int n
+                .i(order)                              // int order
                 .over((long) m * n, THREADS)
                 .run();
         return wb;

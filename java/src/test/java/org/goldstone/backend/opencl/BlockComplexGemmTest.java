@@ -74,6 +74,11 @@ class BlockComplexGemmTest {
             return off == 0 ? x : x.slice((int) off, x.length() - (int) off);
         }
 
+        /** The block weight with its rows ({@code rows}) or its columns interleaved. */
+        DeviceBuffer interleaved(DType dt, int m, int n, DeviceBuffer w, boolean rows) {
+            return blockWeight(dt, m, n, w, rows ? ROWS_INTERLEAVED : COLUMNS_INTERLEAVED);
+        }
+
         @Override
         public String variant() {
             return "SIMT equiv_linear_gemm (test)";
@@ -130,6 +135,54 @@ class BlockComplexGemmTest {
                     download(cpu, want), download(cl, got), Parity.Tolerance.of(dt).times(Math.sqrt(2.0 * inner)));
         }
         assertEquals(2, gemm.calls, "one real GEMM per pass (two betas)");
+    }
+
+    /**
+     * The interleaved block weights that the fused U(1) epilogues take: the product on the row-interleaved weight
+     * is Y with each channel's Re and Im in adjacent rows (row 2j + a = Y's row a m + j), and the transposed product
+     * on the column-interleaved one is W^H G_Y arranged the same way (row 2p + a = its row a n + p).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("interleavedCases")
+    void interleavedBlockWeightsPutEachChannelsReAndImInAdjacentRows(DType dt) {
+        ClBackend cl = (ClBackend) Parity.backend("opencl");
+        Backend cpu = Parity.cpu();
+        SimtGemm gemm = new SimtGemm(cl.kernels());
+        int m = 37, n = 21, batch = 19;
+        SplittableRandom rng = new SplittableRandom(41);
+        double[] w = gaussian(2 * m * n, 1.0, dt, rng);
+        double[] z = gaussian(2 * n * batch, 1.0, dt, rng);
+        double[] gy = gaussian(2 * m * batch, 1.0, dt, rng);
+        DeviceBuffer y = cpu.allocate(dt, 2 * m * batch), gz = cpu.allocate(dt, 2 * n * batch);
+        cpu.equivLinear().complexForward(m, n, batch, upload(cpu, dt, w), upload(cpu, dt, z), 0.0, y);
+        cpu.equivLinear().complexBackwardData(m, n, batch, upload(cpu, dt, w), upload(cpu, dt, gy), 0.0, gz);
+
+        DeviceBuffer wl = upload(cl, dt, w), yv = cl.allocate(dt, 2 * m * batch), gv = cl.allocate(dt, 2 * n * batch);
+        gemm.gemm(dt, false, false, 2 * m, batch, 2 * n, 1.0, gemm.interleaved(dt, m, n, wl, true), 0, 2 * m,
+                upload(cl, dt, z), 0, 2 * n, 0.0, yv, 0, 2 * m);
+        gemm.gemm(dt, true, false, 2 * n, batch, 2 * m, 1.0, gemm.interleaved(dt, m, n, wl, false), 0, 2 * m,
+                upload(cl, dt, gy), 0, 2 * m, 0.0, gv, 0, 2 * n);
+        assertClose(dt + " rows interleaved", download(cpu, y), deinterleave(download(cl, yv), m, batch),
+                Parity.Tolerance.of(dt).times(Math.sqrt(2.0 * n)));
+        assertClose(dt + " columns interleaved", download(cpu, gz), deinterleave(download(cl, gv), n, batch),
+                Parity.Tolerance.of(dt).times(Math.sqrt(2.0 * m)));
+    }
+
+    static Stream<Arguments> interleavedCases() {
+        return Stream.of(DType.values()).map(Arguments::of);
+    }
+
+    /** Rows 2j + a of each of {@code batch} columns (2 channels rows each) moved to rows a channels + j. */
+    private static double[] deinterleave(double[] v, int channels, int batch) {
+        double[] out = new double[v.length];
+        for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < channels; j++) {
+                for (int a = 0; a < 2; a++) {
+                    out[b * 2 * channels + a * channels + j] = v[b * 2 * channels + 2 * j + a];
+                }
+            }
+        }
+        return out;
     }
 
     @Test
