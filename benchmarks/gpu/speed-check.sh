@@ -11,15 +11,15 @@
 #                the U(1) forward at width 1024 as one GEMM on the block weight (default) and as four
 #                (-Dgoldstone.u1.gemm=four); the training step (depth 100, batch 1024, widths 256 and 1024, O(4) and
 #                U(1)) and the HVP (width 1024) replayed as CUDA graphs on cuBLAS TF32; the U(1) step with four GEMMs
-#                per complex pass; the O(4) width-1024 step and HVP on the engine's kernels with and without the
-#                Jacobian epilogues (-Dgoldstone.tc.jacobian=false) and on the wgmma kernels (jmh-all.json: every
-#                JMH run's raw results, merged)
+#                per complex pass; the width-1024 step and HVP on the engine's kernels (O(4) and U(1), every pass
+#                fused), for O(4) also without the Jacobian epilogues (-Dgoldstone.tc.jacobian=false) and on the
+#                wgmma kernels (jmh-all.json: every JMH run's raw results, merged)
 #   ncu.txt      (PARTS=ncu only) Nsight Compute on the fused layer's kernel and cuBLAS's GEMM: ncu-<backend>.csv
 #   pytorch.txt  the PyTorch reference of the same networks in the same run (benchmarks/pytorch/gpu_step.py), TF32
 #                (eager, reduce-overhead, HVP) and bf16 autocast at width 1024 (eager, reduce-overhead)
 # Time: more than one call's 600 s, so run it as two calls back to back (the machine stays warm for 30 s between):
 #   PARTS=check,gemm,pytorch   about 6 minutes (limits: check 190 s, gemm 185 s, PyTorch 170 s)
-#   PARTS=step                 about 6.5 minutes (limits add up to 405 s)
+#   PARTS=step                 about 7 minutes (limits add up to 445 s)
 # speed-run3 (H100) took 8.7 minutes for a smaller set. PARTS=ncu (in neither) profiles the fused layer's kernel and
 # cuBLAS's GEMM with Nsight Compute where the machine has it.
 # PARTS (a comma list of check, gemm, step, pytorch, ncu) runs a subset; the default is all but ncu.
@@ -110,8 +110,8 @@ part step && {
   step "JMH: U(1) step as a CUDA graph with four real GEMMs per complex pass (the block form's baseline)"
   jmh 60 jmh-step-u1-four.json "$G -Dgoldstone.u1.gemm=four" 'TrainStepBench\.step$' -p 'net=U(1)' \
       -p width=256,1024 -p batch=1024 -p 'backend=cuda+cublas-tf32' -p graph=true -wi 1 -w 1 -i 2 -r 1
-  step "JMH: O(4) step and HVP as CUDA graphs on the engine's kernels (fused forward, backward and R-passes)"
-  jmh 60 jmh-step-tf32.json "$G" 'TrainStepBench\.(step|hvp)$' -p 'net=O(4)' -p width=1024 -p batch=1024 \
+  step "JMH: O(4) and U(1) step and HVP as CUDA graphs on the engine's kernels (fused forward, backward, R-passes)"
+  jmh 100 jmh-step-tf32.json "$G" 'TrainStepBench\.(step|hvp)$' -p 'net=O(4),U(1)' -p width=1024 -p batch=1024 \
       -p 'backend=cuda+tf32' -p graph=true -wi 1 -w 1 -i 2 -r 1
   step "JMH: the same without the Jacobian epilogues (-Dgoldstone.tc.jacobian=false: only the forward fused)"
   jmh 60 jmh-step-nojac.json "$G -Dgoldstone.tc.jacobian=false" 'TrainStepBench\.(step|hvp)$' -p 'net=O(4)' \
