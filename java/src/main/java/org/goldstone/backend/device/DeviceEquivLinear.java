@@ -173,13 +173,8 @@ public final class DeviceEquivLinear implements EquivLinearOps {
         String op = "complexNormActJacobian";
         long in = 2L * (conjTrans ? m : n) * batch, res = 2L * (conjTrans ? n : m) * batch;
         DType dt = check(op, w, 2L * m * n, b, in, out, res, beta);
-        if (c == null && beta != 0.0) {
-            throw new BackendException(op + ": expected beta 0 without C, found " + beta);
-        }
+        checkC(op, dt, res, c, beta);
         checkMore(op, dt, res, y);
-        if (c != null) {
-            checkMore(op, dt, res, c);
-        }
         return m > 0 && n > 0 && batch > 0 && provider != null && provider.supports(dt)
                 && provider.complexNormActJacobian(dt, conjTrans, m, n, batch, w, b, beta, c, y, out, radial);
     }
@@ -206,17 +201,22 @@ public final class DeviceEquivLinear implements EquivLinearOps {
     private DType checkEpilogue(String op, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b, double beta,
                                 DeviceBuffer c, DeviceBuffer out, int k, DeviceBuffer... reads) {
         DType dt = check(op, a, (long) m * kk, b, (long) kk * n, out, (long) m * n, beta);
-        if (c == null && beta != 0.0) {
-            throw new BackendException(op + ": expected beta 0 without C, found " + beta);
-        }
+        checkC(op, dt, (long) m * n, c, beta);
         checkMore(op, dt, (long) m * n, reads);
-        if (c != null) {
-            checkMore(op, dt, (long) m * n, c);
-        }
         if (k < 1 || n % k != 0) {
             throw new BackendException(op + ": expected n = batch*k columns, found n " + n + " and k " + k);
         }
         return dt;
+    }
+
+    /** C of a fused epilogue: null (then beta must be 0, and G is not kept) or as {@link #checkMore}. */
+    private void checkC(String op, DType dt, long length, DeviceBuffer c, double beta) {
+        if (c == null && beta != 0.0) {
+            throw new BackendException(op + ": expected beta 0 without C, found " + beta);
+        }
+        if (c != null) {
+            checkMore(op, dt, length, c);
+        }
     }
 
     /** Each of {@code more}: {@code length} elements of {@code dt}, this backend's. */
