@@ -5,7 +5,9 @@ import static org.goldstone.testing.Parity.download;
 import static org.goldstone.testing.Parity.gaussian;
 import static org.goldstone.testing.Parity.upload;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -302,6 +304,34 @@ class FusedLayerParityTest {
         if (d.contains("compute 9.0")) {
             assertTrue(d.contains("wgmma kernels"), "expected the wgmma kernels on compute capability 9.0: " + d);
         }
+    }
+
+    /**
+     * The device launcher checks a fused call's operands before it asks any kernel, and says what it expected and
+     * found (run on OpenCL, whose launcher is the CUDA one and which has no fused kernel).
+     */
+    @Tag("opencl")
+    @Test
+    void fusedCallsWithBadOperandsNameWhatWasExpected() {
+        Backend cl = Parity.backend("opencl");
+        Radial radial = Radial.of(RadialProfile.ALG);
+        DeviceBuffer a = cl.allocate(DType.F32, 6), b = cl.allocate(DType.F32, 12), out = cl.allocate(DType.F32, 8);
+        DeviceBuffer shortY = cl.allocate(DType.F32, 7), y = cl.allocate(DType.F32, 8);
+        BackendException e = assertThrows(BackendException.class, () -> cl.equivLinear().gemmNormActJacobian(false,
+                2, 4, 3, a, b, 1.0, null, y, out, radial, 2));
+        assertEquals("gemmNormActJacobian: expected beta 0 without C, found 1.0", e.getMessage());
+        e = assertThrows(BackendException.class, () -> cl.equivLinear().gemmNormActJacobian(false, 2, 4, 3, a, b, 0.0,
+                null, shortY, out, radial, 2));
+        assertEquals("gemmNormActJacobian: expected each result-sized operand of 8 elements, found 7", e.getMessage());
+        e = assertThrows(BackendException.class, () -> cl.equivLinear().gemmNormActBackwardR(true, 2, 4, 3, a, b, 1.0,
+                null, y, y, out, radial, 2));
+        assertEquals("gemmNormActBackwardR: expected C (it receives R{G_y}), found null", e.getMessage());
+        e = assertThrows(BackendException.class, () -> cl.equivLinear().complexNormActJacobian(true, 2, 3, 2, a, b,
+                0.0, null, y, out, radial));
+        assertTrue(e.getMessage().startsWith("complexNormActJacobian: expected A of 12 elements, found 6"),
+                e.getMessage());
+        assertFalse(cl.equivLinear().gemmNormActJacobian(false, 2, 4, 3, a, b, 0.0, null, y, out, radial, 2),
+                "OpenCL has no fused kernel");
     }
 
     @Test
