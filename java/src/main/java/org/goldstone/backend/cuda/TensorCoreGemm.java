@@ -180,7 +180,7 @@ final class TensorCoreGemm extends RealGemmProvider {
     @Override
     public boolean gemmNormAct(DType dt, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b, DeviceBuffer y,
                                DeviceBuffer z, Radial radial, int k) {
-        Plan p = fusedPlan(dt, false, m, n, kk, a, b, k);
+        Plan p = fusedPlan(dt, false, false, m, n, kk, a, b, k);
         if (p == null) {
             return false;
         }
@@ -201,7 +201,7 @@ final class TensorCoreGemm extends RealGemmProvider {
     public boolean gemmNormActJacobian(DType dt, boolean transA, int m, int n, int kk, DeviceBuffer a,
                                        DeviceBuffer b, double beta, DeviceBuffer c, DeviceBuffer y,
                                        DeviceBuffer out, Radial radial, int k) {
-        Plan p = JACOBIAN ? fusedPlan(dt, transA, m, n, kk, a, b, k) : null;
+        Plan p = fusedPlan(dt, true, transA, m, n, kk, a, b, k);
         if (p == null) {
             return false;
         }
@@ -224,7 +224,7 @@ final class TensorCoreGemm extends RealGemmProvider {
     public boolean gemmNormActBackwardR(DType dt, boolean transA, int m, int n, int kk, DeviceBuffer a,
                                         DeviceBuffer b, double beta, DeviceBuffer c, DeviceBuffer y, DeviceBuffer ry,
                                         DeviceBuffer g, Radial radial, int k) {
-        Plan p = JACOBIAN && transA ? fusedPlan(dt, true, m, n, kk, a, b, k) : null;
+        Plan p = transA ? fusedPlan(dt, true, true, m, n, kk, a, b, k) : null;
         if (p == null) {
             return false;
         }
@@ -268,14 +268,15 @@ final class TensorCoreGemm extends RealGemmProvider {
     }
 
     /**
-     * The plan of a fused epilogue, or null when there is none: the mma (or wgmma) kernels selected, fp32, units of
-     * k columns with k dividing the 128-column tile (a tile holds whole units) or {@link #ROW_PAIRS} (m even), B not
-     * transposed, A (m x kk, ld m, or stored kk x m, ld kk when transA) aligned for the mma or wgmma kernel, and no
-     * split along K.
+     * The plan of a fused epilogue (the forward's, or with {@code derivatives} a backward or R-pass one), or null
+     * when there is none: {@link #fusesEpilogues}, units of k columns with k dividing the 128-column tile (a tile
+     * holds whole units) or {@link #ROW_PAIRS} (m even), B not transposed, A (m x kk, ld m, or stored kk x m, ld kk
+     * when transA) aligned for the mma or wgmma kernel, and no split along K.
      */
-    private Plan fusedPlan(DType dt, boolean transA, int m, int n, int kk, DeviceBuffer a, DeviceBuffer b, int k) {
+    private Plan fusedPlan(DType dt, boolean derivatives, boolean transA, int m, int n, int kk, DeviceBuffer a,
+                           DeviceBuffer b, int k) {
         boolean units = k == ROW_PAIRS ? m % 2 == 0 : k >= 1 && TILE % k == 0;
-        if (!fusesEpilogues(dt) || !units || splits(tiles(m, n, TILE), kk, be.multiprocessors()) > 1) {
+        if (!fusesEpilogues(dt, derivatives) || !units || splits(tiles(m, n, TILE), kk, be.multiprocessors()) > 1) {
             return null;
         }
         Plan p = plan(transA, false, m, n, kk, a, 0, transA ? kk : m, b, 0, kk);
@@ -287,9 +288,10 @@ final class TensorCoreGemm extends RealGemmProvider {
         return dt == DType.F32;
     }
 
+    /** fp32 with the mma (or wgmma) kernels; the derivative epilogues unless -Dgoldstone.tc.jacobian=false. */
     @Override
-    public boolean fusesEpilogues(DType dt) {
-        return MMA && dt == DType.F32;
+    public boolean fusesEpilogues(DType dt, boolean derivatives) {
+        return MMA && dt == DType.F32 && (JACOBIAN || !derivatives);
     }
 
     @Override

@@ -81,8 +81,11 @@ public interface GemmProvider {
         return false;
     }
 
-    /** Whether this provider has fused-epilogue kernels for {@code dt} at all. Default: no. */
-    default boolean fusesEpilogues(DType dt) {
+    /**
+     * Whether this provider has fused-epilogue kernels for {@code dt} at all: the forward's, or with
+     * {@code derivatives} those of the backward and R-passes. Default: no.
+     */
+    default boolean fusesEpilogues(DType dt, boolean derivatives) {
         return false;
     }
 

@@ -127,7 +127,7 @@ public abstract class RealGemmProvider implements GemmProvider {
     @Override
     public boolean complexForwardNormAct(DType dt, int m, int n, int batch, DeviceBuffer w, DeviceBuffer z,
                                          DeviceBuffer y, DeviceBuffer out, Radial radial) {
-        if (form != ComplexForm.BLOCK || !fusesEpilogues(dt)) {
+        if (form != ComplexForm.BLOCK || !fusesEpilogues(dt, false)) {
             return false;
         }
         DeviceBuffer wp = blockWeight(dt, m, n, w, ROWS_INTERLEAVED);
@@ -143,7 +143,7 @@ public abstract class RealGemmProvider implements GemmProvider {
     public boolean complexNormActJacobian(DType dt, boolean conjTrans, int m, int n, int batch, DeviceBuffer w,
                                           DeviceBuffer b, double beta, DeviceBuffer c, DeviceBuffer y,
                                           DeviceBuffer out, Radial radial) {
-        if (form != ComplexForm.BLOCK || !fusesEpilogues(dt)) {
+        if (form != ComplexForm.BLOCK || !fusesEpilogues(dt, true)) {
             return false;
         }
         if (conjTrans) {
@@ -159,7 +159,7 @@ public abstract class RealGemmProvider implements GemmProvider {
     public boolean complexNormActBackwardR(DType dt, int m, int n, int batch, DeviceBuffer w, DeviceBuffer b,
                                            double beta, DeviceBuffer c, DeviceBuffer y, DeviceBuffer ry,
                                            DeviceBuffer g, Radial radial) {
-        if (form != ComplexForm.BLOCK || !fusesEpilogues(dt)) {
+        if (form != ComplexForm.BLOCK || !fusesEpilogues(dt, true)) {
             return false;
         }
         DeviceBuffer wq = blockWeight(dt, m, n, w, COLUMNS_INTERLEAVED);
